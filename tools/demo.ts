@@ -10,6 +10,7 @@ import { Mint } from "../test/lib/mint.ts";
 import { ROOT } from "../test/lib/procs.ts";
 import { Stack } from "../test/lib/stack.ts";
 import { TestWallet } from "../test/lib/wallet.ts";
+import { pluginConfig } from "../test/lib/config.ts";
 
 const exitAfter = process.argv.includes("--exit");
 const PRICE = 10;
@@ -35,7 +36,7 @@ try {
     mints: [{ cluster: "mint", host: "127.0.0.1", port: mint.port }],
     filter: {
       wasmPath: join(ROOT, "build/paygress.wasm"),
-      pluginConfig: { unit: "sat", mints: [{ url: mint.url, cluster: "mint" }], routes: [{ prefix: "/", price: PRICE }] },
+      pluginConfig: pluginConfig({ mints: [{ url: mint.url, cluster: "mint" }], price: PRICE }),
     },
   }).start());
 

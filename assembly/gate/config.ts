@@ -172,27 +172,28 @@ function getSecret(obj: JsonObject, key: string, where: string, env: Env, minByt
     ctx.fail(join(where, key), "give either " + key + " or " + key + "_env, not both");
     return null;
   }
-  let text: string | null = null;
+  let text = "";
   let field = join(where, key);
   if (inline != null) {
-    text = inline.asString();
-    if (text == null) { ctx.fail(field, "must be a hex string"); return null; }
+    const s = inline.asString();
+    if (s == null) { ctx.fail(field, "must be a hex string"); return null; }
+    text = s;
   } else if (byEnv != null) {
     field = join(where, key + "_env");
     const name = byEnv.asString();
     if (name == null || name.length == 0) { ctx.fail(field, "must name an environment variable"); return null; }
-    text = env.get(name!);
-    if (text == null) { ctx.fail(field, "environment variable " + name! + " is not set in the VM"); return null; }
-    text = text!.trim();
+    const value = env.get(name);
+    if (value == null) { ctx.fail(field, "environment variable " + name + " is not set in the VM"); return null; }
+    text = value.trim();
   } else {
     ctx.fail(field, "is required (or " + key + "_env)");
     return null;
   }
-  if (!isHex(text!) || text!.length < minBytes * 2) {
+  if (!isHex(text) || text.length < minBytes * 2) {
     ctx.fail(field, "must be hex of at least " + minBytes.toString() + " bytes");
     return null;
   }
-  return fromHex(text!);
+  return fromHex(text);
 }
 
 function normalizeMintUrl(url: string): string {

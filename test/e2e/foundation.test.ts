@@ -9,6 +9,7 @@ import { Envoy } from "../lib/envoy.ts";
 import { Mint } from "../lib/mint.ts";
 import { ROOT, tail, tempDir } from "../lib/procs.ts";
 import { TestWallet } from "../lib/wallet.ts";
+import { pluginConfig } from "../lib/config.ts";
 import { Stack, onFailureDump } from "../lib/stack.ts";
 
 const WASM = join(ROOT, "build/paygress.wasm");
@@ -28,7 +29,7 @@ describe("foundation: filter in a real Envoy, real mint", () => {
       mints: [{ cluster: "mint", host: "127.0.0.1", port: mint.port }],
       filter: {
         wasmPath: WASM,
-        pluginConfig: { unit: "sat", mints: [{ url: mint.url, cluster: "mint" }], routes: [{ prefix: "/", price: 10 }] },
+        pluginConfig: pluginConfig({ mints: [{ url: mint.url, cluster: "mint" }], price: 10 }),
       },
     }).start());
   });
@@ -72,7 +73,7 @@ describe("foundation: filter in a real Envoy, real mint", () => {
       mints: [{ cluster: "mint", host: "127.0.0.1", port: mint.port }],
       filter: {
         wasmPath: WASM,
-        pluginConfig: { unit: "sat", mints: [{ url: mint.url, cluster: "mint" }], routes: [{ prefix: "/", price: -5 }] },
+        pluginConfig: pluginConfig({ mints: [{ url: mint.url, cluster: "mint" }], routes: [{ prefix: "/", price: -5 }] }),
       },
     });
     await assert.rejects(bad.start(), /exited/);

@@ -5,9 +5,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FakeHost } from "../lib/fakehost.ts";
 import { ROOT } from "../lib/procs.ts";
+import { pluginConfig } from "../lib/config.ts";
 
 const WASM = join(ROOT, "build/paygress.wasm");
-const CONFIG = { unit: "sat", mints: [{ url: "http://mint.test", cluster: "mint" }], routes: [{ prefix: "/free", price: 0 }, { prefix: "/", price: 5 }] };
+const CONFIG = pluginConfig({ mints: [{ url: "http://mint.test", cluster: "mint" }], price: 5 });
 const GET = (path: string, extra: Array<[string, string]> = []): Array<[string, string]> =>
   [[":method", "GET"], [":path", path], [":authority", "shop.test"], ...extra];
 
