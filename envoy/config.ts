@@ -1,7 +1,18 @@
 // The single source of Envoy configuration for Paygress. Everything that runs or ships an Envoy
 // config — the e2e tests, the demo, the committed examples in envoy/*.yaml and the Istio
 // EnvoyFilter in k8s/ — builds it with these functions, so there is one definition of the
-// Paygress HTTP filter.
+// Paygress HTTP filter (`paygressHttpFilter`). The other shapes are derived from it:
+//   - `paygressEcdsResource`: the same filter as an ECDS resource (a file Envoy watches), so a new
+//     .wasm or plugin configuration is deployed by replacing that file (hot reload, no restart);
+//   - `paygressEcdsHttpFilter`: the HTTP filter entry that points at that resource;
+//   - `PAYGRESS_STATS_TAGS`: turns `paygress_x_route=.=api;.;outcome=.=paid;.;` metric names into
+//     Prometheus labels (Istio's `name=.=value;.;` convention).
+import { dirname } from "node:path";
+
+export const WASM_FILTER_TYPE_URL = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm";
+/** The ECDS resource name (and HTTP filter name) of the dynamically delivered filter. */
+export const PAYGRESS_ECDS_NAME = "paygress";
+
 export interface MintUpstream {
   /** Envoy cluster name; the plugin configuration's mints[].cluster refers to it. */
   cluster: string;
@@ -16,6 +27,11 @@ export interface WasmFilterOptions {
   pluginConfig: unknown;
   /** VM id: filters with the same vm_id and code share one VM per worker. */
   vmId?: string;
+  /**
+   * Environment variables of the proxy process the VM may read (WASI environ): the names used by
+   * `pass.keys[].secret_env` and `earnings.seed_env`, so secrets stay out of the configuration.
+   */
+  hostEnvKeys?: string[];
 }
 
 /** The `envoy.filters.http.wasm` HTTP filter running Paygress. */
@@ -37,10 +53,71 @@ export function paygressHttpFilter(o: WasmFilterOptions): Record<string, unknown
           vm_id: o.vmId ?? "paygress",
           runtime: "envoy.wasm.runtime.v8",
           code: { local: { filename: o.wasmPath } },
+          ...(o.hostEnvKeys?.length ? { environment_variables: { host_env_keys: o.hostEnvKeys } } : {}),
         },
       },
     },
   };
+}
+
+export interface EcdsOptions {
+  /** The ECDS resource file (a DiscoveryResponse, see `paygressEcdsResource`). */
+  path: string;
+  /**
+   * Directory Envoy watches: any file moved into it (an atomic rename, or the `..data` symlink swap
+   * of a Kubernetes ConfigMap volume) makes Envoy re-read `path`. Default: the directory of `path`.
+   */
+  watchedDirectory?: string;
+}
+
+/**
+ * The HTTP filter entry that takes Paygress from a file-based ECDS subscription instead of an
+ * inline config. Until the resource is loaded Envoy does not serve the listener, and a resource it
+ * cannot load (bad .wasm, bad plugin configuration) is rejected while the previous one keeps
+ * serving.
+ */
+export function paygressEcdsHttpFilter(o: EcdsOptions): Record<string, unknown> {
+  return {
+    name: PAYGRESS_ECDS_NAME,
+    config_discovery: {
+      config_source: {
+        resource_api_version: "V3",
+        path_config_source: { path: o.path, watched_directory: { path: o.watchedDirectory ?? dirname(o.path) } },
+      },
+      type_urls: [WASM_FILTER_TYPE_URL],
+    },
+  };
+}
+
+/** The ECDS resource file: `paygressHttpFilter`'s typed config wrapped as a DiscoveryResponse. */
+export function paygressEcdsResource(o: WasmFilterOptions): Record<string, unknown> {
+  return {
+    resources: [
+      {
+        "@type": "type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig",
+        name: PAYGRESS_ECDS_NAME,
+        typed_config: paygressHttpFilter(o).typed_config,
+      },
+    ],
+  };
+}
+
+/** Labels of Paygress metrics (the filter names them `<metric>_route=.=<id>;.;mint=.=<id>;.;outcome=.=<x>;.;`). */
+export const PAYGRESS_METRIC_TAGS = ["route", "mint", "outcome"] as const;
+
+/**
+ * `stats_config.stats_tags` entries extracting those labels. The first group is removed from the
+ * stat name, the second is the label value; the optional leading `_` is removed with the first
+ * label so that the name left is exactly the metric name (`paygress_requests_total`).
+ */
+export const PAYGRESS_STATS_TAGS: Array<{ tag_name: string; regex: string }> = PAYGRESS_METRIC_TAGS.map((t) => ({
+  tag_name: t,
+  regex: `(_?${t}=\\.=(.*?);\\.;)`,
+}));
+
+/** Bootstrap `stats_config`: Envoy's default tags plus Paygress's. */
+export function paygressStatsConfig(): Record<string, unknown> {
+  return { use_all_default_tags: true, stats_tags: PAYGRESS_STATS_TAGS };
 }
 
 export interface BootstrapOptions {
@@ -50,6 +127,8 @@ export interface BootstrapOptions {
   mints: MintUpstream[];
   /** The Paygress filter; omit to run Envoy without it (benchmark baseline). */
   filter?: WasmFilterOptions;
+  /** Take the Paygress filter from a watched ECDS file instead (hot reload); excludes `filter`. */
+  ecds?: EcdsOptions;
   /** Listen address (default 127.0.0.1). */
   address?: string;
 }
@@ -74,7 +153,12 @@ const ROUTER = {
 /** A complete static Envoy bootstrap: one listener, the backend, and one cluster per mint. */
 export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
   const address = o.address ?? "127.0.0.1";
+  if (o.filter && o.ecds) throw new Error("envoyBootstrap: give either filter or ecds, not both");
+  const paygress = o.filter ? [paygressHttpFilter(o.filter)] : o.ecds ? [paygressEcdsHttpFilter(o.ecds)] : [];
   return {
+    // File-based xDS (the ECDS variant) requires a node identity.
+    node: { id: "paygress-ingress", cluster: "paygress" },
+    stats_config: paygressStatsConfig(),
     admin: { address: { socket_address: { address, port_value: o.adminPort } } },
     static_resources: {
       listeners: [
@@ -95,7 +179,7 @@ export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
                         { name: "backend", domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: "backend" } }] },
                       ],
                     },
-                    http_filters: [...(o.filter ? [paygressHttpFilter(o.filter)] : []), ROUTER],
+                    http_filters: [...paygress, ROUTER],
                   },
                 },
               ],
