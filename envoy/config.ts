@@ -32,6 +32,8 @@ export interface WasmFilterOptions {
    * `pass.keys[].secret_env` and `earnings.seed_env`, so secrets stay out of the configuration.
    */
   hostEnvKeys?: string[];
+  /** Indent the configuration JSON (readable committed examples); the filter reads either. */
+  prettyConfig?: boolean;
 }
 
 /** The `envoy.filters.http.wasm` HTTP filter running Paygress. */
@@ -47,7 +49,7 @@ export function paygressHttpFilter(o: WasmFilterOptions): Record<string, unknown
         fail_open: false,
         configuration: {
           "@type": "type.googleapis.com/google.protobuf.StringValue",
-          value: JSON.stringify(o.pluginConfig),
+          value: o.prettyConfig ? JSON.stringify(o.pluginConfig, null, 2) + "\n" : JSON.stringify(o.pluginConfig),
         },
         vm_config: {
           vm_id: o.vmId ?? "paygress",
