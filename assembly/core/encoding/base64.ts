@@ -166,7 +166,6 @@ export function decodeBase64Range(
     return fail(out, Base64Error.BadPadding, end);
   }
   const rem = dataLen & 3;
-  if (rem == 1) return fail(out, Base64Error.BadLength, dataEnd);
   // Padding only ever completes a partial final group.
   if (padCount > 0 && rem == 0) return fail(out, Base64Error.BadPadding, dataEnd);
 
@@ -199,6 +198,9 @@ export function decodeBase64Range(
       if (v > 63) return fail(out, Base64Error.BadChar, at + m);
       acc = (acc << 6) | v;
     }
+    // A lone final character (4n+1) is reported after its validity, so that a stray character
+    // in the middle of a token says BadChar rather than BadLength.
+    if (rem == 1) return fail(out, Base64Error.BadLength, at);
     if (rem == 2) {
       if ((acc & 15) != 0) return fail(out, Base64Error.NonCanonical, at + 1);
       store<u8>(dst + w, <u8>(acc >> 4));

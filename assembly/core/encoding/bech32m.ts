@@ -104,8 +104,20 @@ export class Bech32Result {
   upper: bool = false;
 }
 
-/** Decodes `s` (either all upper or all lower case) as `variant`. */
+/** Decodes `s` (either all upper or all lower case) as `variant`, payload converted to bytes. */
 export function bech32Decode(s: string, variant: Bech32Variant, maxLength: i32 = BECH32_DEFAULT_LIMIT): Bech32Result {
+  return decodeImpl(s, variant, maxLength, true);
+}
+
+/**
+ * Checks the form and checksum of `s` only (the payload may be any 5-bit data, as in the BIP-173
+ * and BIP-350 test strings); `data` stays empty.
+ */
+export function bech32Check(s: string, variant: Bech32Variant, maxLength: i32 = BECH32_DEFAULT_LIMIT): Bech32Result {
+  return decodeImpl(s, variant, maxLength, false);
+}
+
+function decodeImpl(s: string, variant: Bech32Variant, maxLength: i32, convert: bool): Bech32Result {
   const out = new Bech32Result();
   const n = s.length;
   if (n > maxLength) return fail(out, Bech32Error.TooLong, maxLength);
@@ -136,6 +148,9 @@ export function bech32Decode(s: string, variant: Bech32Variant, maxLength: i32 =
     const other = variant == Bech32Variant.Bech32m ? Bech32Variant.Bech32 : Bech32Variant.Bech32m;
     return fail(out, chk == constFor(other) ? Bech32Error.WrongVariant : Bech32Error.BadChecksum, n - 6);
   }
+  out.hrp = hrp;
+  out.upper = hasUpper;
+  if (!convert) return out;
   // 5-bit groups to bytes; at most 4 leftover bits, all zero.
   const dataWords = words - 6;
   const bytes = new Uint8Array((dataWords * 5) >> 3);
@@ -151,9 +166,7 @@ export function bech32Decode(s: string, variant: Bech32Variant, maxLength: i32 =
     }
   }
   if (bits >= 5 || (acc & ((1 << bits) - 1)) != 0) return fail(out, Bech32Error.BadPadding, n - 7);
-  out.hrp = hrp;
   out.data = bytes;
-  out.upper = hasUpper;
   return out;
 }
 
@@ -245,5 +258,7 @@ export function bech32Encode(
 function fail(out: Bech32Result, e: Bech32Error, at: i32): Bech32Result {
   out.error = e;
   out.errorAt = at;
+  out.hrp = "";
+  out.data = new Uint8Array(0);
   return out;
 }
