@@ -9,6 +9,7 @@ import { decodeToken, encodeTokenV3, encodeTokenV4, TokenEncodeResult } from "..
 import { Dleq, KeysetProofs, Proof, Token } from "../core/cashu/types";
 import { decodePaymentRequest, encodeCreqA, encodeCreqB, CreqEncodeResult, Nut10Option, PaymentRequest, Transport } from "../core/cashu/creq";
 import { checkExclusiveLock, ExclusiveLockPolicy, parseP2pkSecret } from "../core/cashu/p2pk";
+import { deriveKeysetIdV1, deriveKeysetIdV2, parseKeys } from "../core/cashu/keyset";
 
 // ---- tokens -----------------------------------------------------------------------------------
 
@@ -222,6 +223,13 @@ export function exclusiveLockCode(secret: string, pubkeyHex: string, minLocktime
   if (k != null) p.pubkey = k;
   p.minLocktime = minLocktime;
   return <i32>checkExclusiveLock(secret, p);
+}
+
+/** "v1id v2id" of a keys map ({"amount": "pubkey"}), or "ERR:reason". */
+export function keysetIdsJson(keysJson: string, unit: string, inputFeePpk: u64, finalExpiry: u64): string {
+  const k = parseKeys(keysJson);
+  if (k.error != 0) return "ERR:" + k.detail;
+  return deriveKeysetIdV1(k.pubkeys) + " " + deriveKeysetIdV2(k.amounts, k.pubkeys, unit, inputFeePpk, finalExpiry);
 }
 
 // ---- benchmark helpers (loop inside wasm so the binding cost does not dominate) -------------------
