@@ -68,6 +68,14 @@ build_native() {
   bash host-shims/build-native.sh
 }
 
+# OCI images of the filter for Istio's WasmPlugin (tools/build-oci.ts; no Docker needed):
+# build/oci/paygress-wasm (Wasm artifact layers) and build/oci/paygress-compat (plugin.wasm in a tar
+# layer), as OCI image layouts to push with any registry client, e.g. crane push <dir> <ref>.
+build_oci() {
+  build_wasm
+  node_modules/.bin/tsx tools/build-oci.ts build/paygress.wasm build/oci
+}
+
 check_tools() {
   check_node
   echo "node $(node --version), assemblyscript $(node -p 'require("./node_modules/assemblyscript/package.json").version')," \
@@ -80,6 +88,7 @@ case "${1:-wasm}" in
   wasm) build_wasm ;;
   testing) build_testing ;;
   native) build_native ;;
+  oci) build_oci ;;
   all) build_wasm; build_testing; [ -f host-shims/build-native.sh ] && build_native || true ;;
   check) check_tools ;;
   -h|--help|help) sed -n '2,9p' "$0" ;;
