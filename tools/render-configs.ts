@@ -247,7 +247,7 @@ function istioStatsTags(): Record<string, unknown> {
 
 // ---- Kubernetes objects shared by the hosts -------------------------------------------------------
 
-const WHOAMI = "traefik/whoami:v1.11.0";
+const WHOAMI = "traefik/whoami:v1.10.1";
 
 function namespace(name: string, labels?: Record<string, string>): Record<string, unknown> {
   return { apiVersion: "v1", kind: "Namespace", metadata: { name, ...(labels ? { labels } : {}) } };
@@ -383,18 +383,18 @@ end
 return _M
 `;
 
+/** The controller ConfigMap settings: run the plugin; keep the secrets' env for the workers. */
+function ingressNginxControllerConfig(): Record<string, string> {
+  return { plugins: "paygress", "main-snippet": `env ${SECRET_ENV.passKey};\nenv ${SECRET_ENV.earningsSeed};\n` };
+}
+
 function ingressNginx(): Array<Record<string, unknown>> {
   return [
     {
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: "ingress-nginx-controller", namespace: INGRESS_NGINX_NS },
-      data: {
-        // Runs the plugin below for every request the controller serves.
-        plugins: "paygress",
-        // NGINX clears the environment of its workers except for variables named by env.
-        "main-snippet": `env ${SECRET_ENV.passKey};\nenv ${SECRET_ENV.earningsSeed};\n`,
-      },
+      data: ingressNginxControllerConfig(),
     },
     {
       apiVersion: "v1",
@@ -425,6 +425,8 @@ function ingressNginx(): Array<Record<string, unknown>> {
 function ingressNginxValues(): Record<string, unknown> {
   return {
     controller: {
+      // With Helm the chart owns the controller ConfigMap: the same settings as in paygress.yaml.
+      config: ingressNginxControllerConfig(),
       extraEnvs: secretEnv(),
       extraVolumes: [
         { name: "paygress-plugin", configMap: { name: "paygress-plugin" } },
@@ -758,7 +760,8 @@ the same filter translated by wasm2c) with its Lua module. Install the controlle
 values in values.yaml (mounts and env), create the native ConfigMap from your build:
   kubectl -n ${INGRESS_NGINX_NS} create configmap paygress-native \\
     --from-file=libpaygress.so=build/native/libpaygress.so --from-file=paygress.lua=<the Lua module>
-and apply this file. The plugin runs for every Ingress of the controller: scope prices with
+and apply this file (with Helm, drop its first object: the chart owns that ConfigMap and
+values.yaml sets the same keys). The plugin runs for every Ingress of the controller: scope prices with
 routes[].host. Note: the ingress-nginx project was retired (best-effort maintenance ended in
 March 2026); the same Lua API works in any NGINX/OpenResty (see docs/deploy.md).`,
     ingressNginx(),
