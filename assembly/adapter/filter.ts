@@ -1,32 +1,54 @@
 // The proxy-wasm adapter: wires the SDK's root and HTTP contexts to the gate. It owns every host
-// call; the gate owns every decision.
+// call (headers, local replies, http calls to the mint, metrics, logs); the gate owns every
+// decision. Phases: request headers (decide), http call response (continue deciding), response
+// headers (attach pass/change/receipt), response body (byte count for metering), log (metrics
+// and the audit line).
 import {
-  Context, RootContext, FilterHeadersStatusValues, GrpcStatusValues, LogLevelValues,
-  send_local_response, HeaderPair,
+  BaseContext, Context, RootContext, FilterHeadersStatusValues, FilterDataStatusValues, GrpcStatusValues,
+  LogLevelValues, HeaderPair, send_local_response, continue_request,
 } from "@solo-io/proxy-runtime/assembly";
 import { parseConfig } from "../gate/config";
-import { DecisionKind, Gate, RequestInfo } from "../gate/gate";
-import { HeaderName, logAt, requestHeader } from "./host";
+import { Decision, DecisionKind, Exchange, Gate, OUTCOME_PAID, RequestInfo } from "../gate/gate";
+import { MintCall } from "../gate/mint-api";
+import {
+  HeaderName, MAP_HTTP_CALL_RESPONSE_HEADERS, Metrics, ProxyGateHost, addResponseHeader, headerValue,
+  httpCallResponseBody, labelled, logAt, nowNanos, requestHeader,
+} from "./host";
+import { hostEnv } from "./wasi";
 
 const H_PATH = new HeaderName(":path");
 const H_METHOD = new HeaderName(":method");
 const H_AUTHORITY = new HeaderName(":authority");
+const H_SCHEME = new HeaderName(":scheme");
 const H_X_CASHU = new HeaderName("x-cashu");
 const H_AUTHORIZATION = new HeaderName("authorization");
+const H_PASS = new HeaderName("x-paygress-pass");
+const H_COOKIE = new HeaderName("cookie");
+const H_STATUS = new HeaderName(":status");
 
 export class PaygressRoot extends RootContext {
   gate: Gate | null = null;
+  host: ProxyGateHost = new ProxyGateHost();
+  metrics: Metrics = new Metrics();
 
   onConfigure(configurationSize: u32): bool {
     if (!super.onConfigure(configurationSize)) return false;
-    const result = parseConfig(this.getConfiguration());
+    const result = parseConfig(this.getConfiguration(), hostEnv());
     if (result.config == null) {
       // The one line an operator needs: what is wrong and where.
       logAt(LogLevelValues.critical, "paygress: invalid plugin configuration: " + result.error);
       return false;
     }
-    this.gate = new Gate(result.config!);
-    logAt(LogLevelValues.info, "paygress: configured");
+    const gate = new Gate(result.config!, this.host);
+    const incomplete = gate.challenge.complete();
+    if (incomplete.length > 0) {
+      logAt(LogLevelValues.critical, "paygress: invalid plugin configuration: " + incomplete);
+      return false;
+    }
+    this.gate = gate;
+    const c = result.config!;
+    logAt(LogLevelValues.info, "paygress: configured: " + c.routes.length.toString() + " routes, " +
+      c.mints.length.toString() + " mints, unit " + c.unit + ", earnings lane " + c.earnings.lane.toString());
     return true;
   }
 
@@ -36,6 +58,11 @@ export class PaygressRoot extends RootContext {
 }
 
 export class PaygressHttp extends Context {
+  ex: Exchange = new Exchange();
+  callStarted: u64 = 0;
+  paused: bool = false;
+  responseBytes: u64 = 0;
+
   constructor(contextId: u32, public root: PaygressRoot) {
     super(contextId, root);
   }
@@ -44,30 +71,151 @@ export class PaygressHttp extends Context {
     const gate = this.root.gate;
     if (gate == null) {
       // Not configured (configure failed): fail closed.
-      sendLocal(503, "paygress_not_configured", [], "{\"error\":\"paygress is not configured\"}");
+      sendLocal(503, "paygress_not_configured", ["content-type", "application/json"], "{\"error\":\"paygress is not configured\"}");
       return FilterHeadersStatusValues.StopIteration;
     }
     const req = new RequestInfo();
     const path = requestHeader(H_PATH);
     if (path != null) req.path = path;
-    const method = requestHeader(H_METHOD);
-    if (method != null) req.method = method;
-    const host = requestHeader(H_AUTHORITY);
-    if (host != null) req.host = host;
-    req.xCashu = requestHeader(H_X_CASHU);
-    req.authorization = requestHeader(H_AUTHORIZATION);
+    if (gate.needsMethod) {
+      const method = requestHeader(H_METHOD);
+      if (method != null) req.method = method;
+    }
+    if (gate.needsHost) {
+      const host = requestHeader(H_AUTHORITY);
+      if (host != null) req.host = host;
+    }
+    // Only priced requests need the payment headers; a valid pass needs nothing more.
+    const ex = this.ex;
+    const rule = gate.route(req.method, req.host, req.path);
+    ex.route = rule;
+    ex.routed = true;
+    if (rule != null && rule.price > 0) {
+      const pass = requestHeader(H_PASS);
+      if (pass != null && gate.tryPass(pass, rule!, ex)) return FilterHeadersStatusValues.Continue;
+      req.pass = pass;
+      req.authorization = requestHeader(H_AUTHORIZATION);
+      req.xCashu = requestHeader(H_X_CASHU);
+      if (pass == null) req.cookie = requestHeader(H_COOKIE);
+      const scheme = requestHeader(H_SCHEME);
+      if (scheme != null) req.scheme = scheme;
+    }
+    return this.act(gate.onRequest(req, ex));
+  }
 
-    const d = gate.onRequestHeaders(req);
-    if (d.kind == DecisionKind.Continue) return FilterHeadersStatusValues.Continue;
-    sendLocal(d.status, d.reason, d.headers, d.body);
+  /** Carries out a decision; returns the filter status for the request headers phase. */
+  act(d: Decision): FilterHeadersStatusValues {
+    if (d.kind == DecisionKind.Continue) {
+      if (this.paused) {
+        this.paused = false;
+        continue_request();
+      }
+      return FilterHeadersStatusValues.Continue;
+    }
+    if (d.kind == DecisionKind.Respond) {
+      sendLocal(d.status, this.ex.code, d.headers, d.body);
+      this.audit();
+      return FilterHeadersStatusValues.StopIteration;
+    }
+    this.dispatch(d.call!);
     return FilterHeadersStatusValues.StopIteration;
   }
+
+  private dispatch(call: MintCall): void {
+    const gate = this.root.gate!;
+    const mint = gate.config.mints[call.mintIndex];
+    const headers: Array<HeaderPair> = [
+      pair(":method", call.method),
+      pair(":path", call.path),
+      pair(":authority", mint.authority),
+      pair("accept", "application/json"),
+      pair("user-agent", "paygress"),
+    ];
+    if (call.body.length > 0) headers.push(pair("content-type", "application/json"));
+    this.callStarted = nowNanos();
+    this.paused = true;
+    this.ex.callPurpose = call.purpose;
+    const r = this.root.httpCall(mint.cluster, headers, String.UTF8.encode(call.body), [], call.timeoutMs, this, onMintCallResponse);
+    if (r != 0) {
+      // The host refused the call (unknown cluster, ...): same as an unreachable mint.
+      logAt(LogLevelValues.error, "paygress: cannot call mint cluster " + mint.cluster + " (WasmResult " + r.toString() + ")");
+      this.act(gate.onMintResponse(this.ex, 0, ""));
+    }
+  }
+
+  /** The mint answered (or the call failed: status 0). */
+  onMintAnswer(status: u32, body: string): void {
+    const gate = this.root.gate!;
+    const ms = (nowNanos() - this.callStarted) / 1000000;
+    this.root.metrics.record(labelled("paygress_mint_call_ms", "", this.ex.mintId, this.ex.callPurpose), ms);
+    const d = gate.onMintResponse(this.ex, status, body);
+    if (this.ex.outcome == OUTCOME_PAID) this.audit();
+    this.act(d);
+  }
+
+  onResponseHeaders(_headers: u32, _endOfStream: bool): FilterHeadersStatusValues {
+    if (this.ex.outcome == OUTCOME_PAID) {
+      const h = this.root.gate!.responseHeaders(this.ex);
+      for (let i = 0; i + 1 < h.length; i += 2) addResponseHeader(h[i], h[i + 1]);
+    }
+    return FilterHeadersStatusValues.Continue;
+  }
+
+  onResponseBody(bodyBufferLength: usize, _endOfStream: bool): FilterDataStatusValues {
+    // Metering hook: bytes served on this exchange (for byte-priced routes).
+    this.responseBytes += <u64>bodyBufferLength;
+    return FilterDataStatusValues.Continue;
+  }
+
+  onLog(): void {
+    const ex = this.ex;
+    if (ex.outcome.length == 0) return;
+    const m = this.root.metrics;
+    m.increment(labelled("paygress_requests_total", ex.routeId, ex.mintId, ex.outcome), 1);
+    if (ex.outcome == OUTCOME_PAID) {
+      m.increment(labelled("paygress_earned_total", ex.routeId, ex.mintId, ""), <i64>ex.earned);
+    }
+    this.audit();
+  }
+
+  private audit(): void {
+    const gate = this.root.gate;
+    if (gate == null) return;
+    const line = gate.auditLine(this.ex);
+    if (line != null) logAt(LogLevelValues.info, line);
+  }
+}
+
+/** Callback of every mint call (the SDK has set the effective context to the request's). */
+function onMintCallResponse(origin: BaseContext, headers: u32, bodySize: usize, _trailers: u32): void {
+  const ctx = changetype<PaygressHttp>(origin);
+  let status: u32 = 0;
+  let body = "";
+  if (headers > 0) {
+    const s = headerValue(MAP_HTTP_CALL_RESPONSE_HEADERS, H_STATUS);
+    if (s != null) status = <u32>parseStatus(s);
+    body = httpCallResponseBody(bodySize);
+  }
+  ctx.onMintAnswer(status, body);
+}
+
+function parseStatus(s: string): i32 {
+  if (s.length != 3) return 0;
+  let v = 0;
+  for (let i = 0; i < 3; i++) {
+    const c = s.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return 0;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+function pair(k: string, v: string): HeaderPair {
+  return new HeaderPair(String.UTF8.encode(k), String.UTF8.encode(v));
 }
 
 function sendLocal(status: u32, details: string, headers: Array<string>, body: string): void {
   const pairs = new Array<HeaderPair>();
-  for (let i = 0; i + 1 < headers.length; i += 2) {
-    pairs.push(new HeaderPair(String.UTF8.encode(headers[i]), String.UTF8.encode(headers[i + 1])));
-  }
-  send_local_response(status, details, String.UTF8.encode(body), pairs, GrpcStatusValues.Unknown);
+  for (let i = 0; i + 1 < headers.length; i += 2) pairs.push(pair(headers[i], headers[i + 1]));
+  send_local_response(status, details.length > 0 ? details : "paygress", String.UTF8.encode(body), pairs, GrpcStatusValues.Unknown);
 }

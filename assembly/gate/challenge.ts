@@ -1,0 +1,97 @@
+// The gate's local answers: the NUT-24 402 challenge (X-Cashu payment request + JSON body) and the
+// JSON error answers (400, 502, 503). Payment requests are encoded once per route at configure
+// time, so answering 402 costs no CBOR/bech32m work per request.
+import { JsonWriter } from "../core/json";
+import { encodeCreqA, encodeCreqB } from "../core/cashu/creq";
+import { PaymentRequest } from "../core/cashu/creq-model";
+import { GateConfig, RouteRule } from "./config";
+import { Decision, DecisionKind } from "./gate";
+
+class RouteChallenge {
+  creqA: string = "";
+  creqB: string = "";
+}
+
+export class Challenge {
+  private byRoute: Map<string, RouteChallenge> = new Map();
+  private mintsJson: string;
+
+  constructor(public config: GateConfig) {
+    const w = new JsonWriter();
+    w.beginArray();
+    for (let i = 0; i < config.mints.length; i++) w.str(config.mints[i].url);
+    w.endArray();
+    this.mintsJson = w.toString();
+    for (let i = 0; i < config.routes.length; i++) {
+      const r = config.routes[i];
+      if (r.price > 0) this.byRoute.set(r.id, this.encode(r));
+    }
+  }
+
+  private encode(r: RouteRule): RouteChallenge {
+    const pr = new PaymentRequest();
+    pr.amount = r.price;
+    pr.hasAmount = true;
+    pr.unit = this.config.unit;
+    for (let i = 0; i < this.config.mints.length; i++) pr.mints.push(this.config.mints[i].url);
+    if (this.config.description.length > 0) pr.description = this.config.description;
+    const c = new RouteChallenge();
+    const a = encodeCreqA(pr);
+    if (a.ok) c.creqA = a.value;
+    const b = encodeCreqB(pr);
+    if (b.ok) c.creqB = b.value;
+    return c;
+  }
+
+  /** Whether every priced route got its payment requests encoded (checked at configure time). */
+  complete(): string {
+    for (let i = 0; i < this.config.routes.length; i++) {
+      const r = this.config.routes[i];
+      if (r.price == 0) continue;
+      const c = this.byRoute.get(r.id);
+      if (c.creqA.length == 0 || c.creqB.length == 0) return "routes[" + i.toString() + "]: cannot encode a payment request";
+    }
+    return "";
+  }
+
+  /** 402 Payment Required with a fresh NUT-24 payment request. */
+  paymentRequired(r: RouteRule, code: string, why: string): Decision {
+    const c = this.byRoute.get(r.id);
+    const header = this.config.requestFormat == "creqB" ? c.creqB : c.creqA;
+    const d = new Decision();
+    d.kind = DecisionKind.Respond;
+    d.status = 402;
+    d.headers = ["x-cashu", header, "content-type", "application/json", "cache-control", "no-store"];
+    const msg = "This resource costs " + r.price.toString() + " " + this.config.unit +
+      ". Send a Cashu token from an accepted mint in the X-Cashu header (or Authorization: Bearer cashu...).";
+    const w = new JsonWriter();
+    w.beginObject()
+      .kstr("error", "payment_required")
+      .kstr("code", code)
+      .kstr("message", why.length > 0 ? why + ". " + msg : msg)
+      .ku64("amount", r.price)
+      .kstr("unit", this.config.unit)
+      .key("mints").raw(this.mintsJson)
+      .kstr("payment_request", c.creqA)
+      .kstr("payment_request_creqb", c.creqB)
+      .endObject();
+    d.body = w.toString();
+    return d;
+  }
+
+  /** A JSON error answer (400 for bad payments, 502/503 when the mint fails). */
+  error(status: u32, code: string, reason: string, r: RouteRule | null): Decision {
+    const d = new Decision();
+    d.kind = DecisionKind.Respond;
+    d.status = status;
+    d.headers = ["content-type", "application/json", "cache-control", "no-store"];
+    const w = new JsonWriter();
+    w.beginObject().kstr("error", code).kstr("message", reason);
+    if (r != null && r.price > 0) {
+      w.ku64("amount", r.price).kstr("unit", this.config.unit).key("mints").raw(this.mintsJson);
+    }
+    w.endObject();
+    d.body = w.toString();
+    return d;
+  }
+}

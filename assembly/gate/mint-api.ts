@@ -1,0 +1,138 @@
+// The mint's HTTP API as the gate uses it: request bodies it sends and the responses it accepts
+// (NUT-01 keys, NUT-02 keysets, NUT-03 swap, NUT-09 restore) plus the NUT error format. Parsing is
+// strict: anything unexpected makes the call count as a mint failure (fail closed), never a grant.
+import { JsonObject, JsonParser, JsonWriter, U64Result } from "../core/json";
+import { isHex } from "../core/encoding/hex";
+
+/** An HTTP call the host must make to a mint on the gate's behalf. */
+export class MintCall {
+  mintIndex: i32 = 0;
+  method: string = "GET";
+  /** Path including the mint's base path, e.g. "/v1/swap". */
+  path: string = "";
+  body: string = "";
+  timeoutMs: u32 = 5000;
+  /** What the call is for (metrics label and audit): keysets, keys, swap, restore. */
+  purpose: string = "";
+}
+
+/** One output the gate asks the mint to sign. */
+export class BlindedOutput {
+  amount: u64 = 0;
+  keysetId: string = "";
+  /** Compressed B_ (hex). */
+  B_: string = "";
+}
+
+/** A blind signature returned by the mint. */
+export class BlindSignature {
+  amount: u64 = 0;
+  keysetId: string = "";
+  /** Compressed C_ (hex). */
+  C_: string = "";
+}
+
+/** The NUT error body `{"detail": "...", "code": 11001}`; code 0 when absent. */
+export class MintError {
+  code: u32 = 0;
+  detail: string = "";
+}
+
+export function writeOutputs(w: JsonWriter, outputs: Array<BlindedOutput>): void {
+  w.beginArray();
+  for (let i = 0; i < outputs.length; i++) {
+    const o = outputs[i];
+    w.beginObject().ku64("amount", o.amount).kstr("id", o.keysetId).kstr("B_", o.B_).endObject();
+  }
+  w.endArray();
+}
+
+/** Parses `{"signatures": [...]}` (swap) or `{"outputs": [...], "signatures": [...]}` (restore). */
+export function parseSignatures(body: string, key: string = "signatures"): Array<BlindSignature> | null {
+  const p = new JsonParser();
+  p.maxLength = 1 << 20;
+  const root = p.parse(body);
+  if (root == null) return null;
+  const obj = root.asObject();
+  if (obj == null) return null;
+  const arr = obj.getArray(key);
+  if (arr == null) return null;
+  const out = new Array<BlindSignature>();
+  const n = new U64Result();
+  for (let i = 0; i < arr.length; i++) {
+    const s = arr.at(i).asObject();
+    if (s == null) return null;
+    const amount = s.getNumber("amount");
+    const id = s.getString("id");
+    const c = s.getString("C_");
+    if (amount == null || !amount.asU64(n) || id == null || c == null || !isHex(c, 33)) return null;
+    const sig = new BlindSignature();
+    sig.amount = n.value;
+    sig.keysetId = id;
+    sig.C_ = c.toLowerCase();
+    out.push(sig);
+  }
+  return out;
+}
+
+/** The B_ values of a restore response's `outputs`, or null when malformed. */
+export function parseRestoreOutputs(body: string): Array<string> | null {
+  const p = new JsonParser();
+  p.maxLength = 1 << 20;
+  const root = p.parse(body);
+  if (root == null) return null;
+  const obj = root.asObject();
+  if (obj == null) return null;
+  const arr = obj.getArray("outputs");
+  if (arr == null) return null;
+  const out = new Array<string>();
+  for (let i = 0; i < arr.length; i++) {
+    const o = arr.at(i).asObject();
+    if (o == null) return null;
+    const b = o.getString("B_");
+    if (b == null || !isHex(b, 33)) return null;
+    out.push(b.toLowerCase());
+  }
+  return out;
+}
+
+/** The NUT error in a 4xx body, or null when the body is not one. */
+export function parseMintError(body: string): MintError | null {
+  const p = new JsonParser();
+  p.maxLength = 64 * 1024;
+  const root = p.parse(body);
+  if (root == null) return null;
+  const obj = root.asObject();
+  if (obj == null) return null;
+  const e = new MintError();
+  const detail = obj.get("detail");
+  if (detail != null) {
+    const d = detail.asString();
+    if (d != null) e.detail = d.length > 200 ? d.substring(0, 200) : d;
+  }
+  const code = obj.getNumber("code");
+  if (code != null) {
+    const n = new U64Result();
+    if (code.asU64(n) && n.value < 1000000) e.code = <u32>n.value;
+  }
+  if (detail == null && code == null) return null;
+  return e;
+}
+
+// NUT error codes the gate acts on (error_codes.md).
+export const ERR_PROOF_VERIFICATION: u32 = 10001;
+export const ERR_PROOFS_SPENT: u32 = 11001;
+export const ERR_PROOFS_PENDING: u32 = 11002;
+export const ERR_OUTPUTS_SIGNED: u32 = 11003;
+export const ERR_OUTPUTS_PENDING: u32 = 11004;
+export const ERR_UNBALANCED: u32 = 11005;
+export const ERR_DUPLICATE_INPUTS: u32 = 11007;
+export const ERR_KEYSET_UNKNOWN: u32 = 12001;
+export const ERR_KEYSET_INACTIVE: u32 = 12002;
+
+export function jsonObjectOf(body: string): JsonObject | null {
+  const p = new JsonParser();
+  p.maxLength = 1 << 20;
+  const root = p.parse(body);
+  return root == null ? null : root.asObject();
+}
