@@ -14,6 +14,16 @@ export class Backend {
       const chunks: Buffer[] = [];
       req.on("data", (c) => chunks.push(c));
       req.on("end", () => {
+        const slow = /\/slow\/(\d+)/.exec(req.url ?? "");
+        if (slow) {
+          // Answers after the given number of milliseconds (for in-flight scenarios).
+          setTimeout(() => {
+            if (res.writableEnded || res.destroyed) return;
+            res.writeHead(200, { "content-type": "application/json" });
+            res.end(JSON.stringify({ ok: true, slow: Number(slow[1]) }));
+          }, Number(slow[1]));
+          return;
+        }
         if (req.url?.startsWith("/status/")) {
           const code = Number(req.url.split("/")[2]) || 500;
           res.writeHead(code, { "content-type": "application/json" });
