@@ -111,7 +111,8 @@ export function parseWellKnownSecret(secret: string, limits: P2pkLimits = DEFAUL
   // Cheap pre-check: random hex secrets (the common case) are not JSON arrays.
   if (secret.length == 0 || secret.charCodeAt(0) != 0x5b) { out.error = P2pkError.NotWellKnown; return out; }
   const parser = new JsonParser();
-  parser.maxDepth = 4;
+  // [kind, {tags: [[…]]}] needs 4 levels; a little room for unknown members.
+  parser.maxDepth = 8;
   parser.maxLength = limits.maxSecretLength;
   const root = parser.parse(secret);
   let arr: JsonArray | null = null;
