@@ -4,7 +4,7 @@
 // The data block between the markers was produced by a one-off script from those files.
 import { fromHex, toHex } from "../core/encoding/hex";
 import { CryptoError, cryptoErrorName } from "../core/crypto/errors";
-import { schnorrPublicKey, schnorrSign, schnorrVerify } from "../core/crypto/schnorr";
+import { schnorrPublicKey, schnorrSign, schnorrVerify, schnorrVerifyBool } from "../core/crypto/schnorr";
 import { ExtendedKey, BIP32_HARDENED, bip32DerivePath } from "../core/crypto/bip32";
 import { hmacSha512, pbkdf2HmacSha512, sha512 } from "../core/crypto/sha512";
 
@@ -126,6 +126,9 @@ describe("BIP-340 Schnorr (bitcoin/bips test-vectors.csv)", () => {
     expect(schnorrVerify(sig, msg, pk33)).toBe(CryptoError.None);
     pk33[0] = 4;
     expect(schnorrVerify(sig, msg, pk33)).toBe(CryptoError.BadPrefix);
+    expect(schnorrVerifyBool(sig, msg, pk)).toBe(true);
+    expect(schnorrVerifyBool(sig, h(BIP340[2][4]), pk)).toBe(false);
+    expect(schnorrVerifyBool(sig.subarray(1), msg, pk)).toBe(false);
     expect(schnorrVerify(h("0000000000000000000000000000000000000000000000000000000000000005" + BIP340[1][5].slice(64)), msg, pk)).not.toBe(CryptoError.None);
     expect(schnorrVerify(h(BIP340[1][5].slice(0, 64) + N_HEX), msg, pk)).toBe(CryptoError.ScalarOverflow);
     expect(schnorrVerify(h(P_HEX + BIP340[1][5].slice(64)), msg, pk)).toBe(CryptoError.XOutOfRange);

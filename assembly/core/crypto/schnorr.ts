@@ -108,6 +108,14 @@ export function schnorrVerify(sig: Uint8Array, msg: Uint8Array, pubkey: Uint8Arr
   return CryptoError.None;
 }
 
+/**
+ * schnorrVerify as a plain predicate (true only for a valid signature), shaped for the
+ * SchnorrVerify seam of core/cashu/p2pk.ts: (sig 64 bytes, msg32, x-only or compressed key).
+ */
+export function schnorrVerifyBool(sig: Uint8Array, msg32: Uint8Array, xonly: Uint8Array): bool {
+  return schnorrVerify(sig, msg32, xonly) == CryptoError.None;
+}
+
 const D_SC = memory.data(32);
 const K_SC = memory.data(32);
 const T = memory.data(32);
