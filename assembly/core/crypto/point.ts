@@ -506,7 +506,7 @@ const DEC_Y = memory.data(40);
 /**
  * Decodes a SEC1 point (33-byte compressed 02/03 || x, or 65-byte uncompressed 04 || x || y)
  * at [p, p+len) into the affine r. Errors: BadLength, BadPrefix, XOutOfRange, NotOnCurve.
- * Infinity has no encoding here. Variable time (points are public).
+ * Infinity has no encoding here. Variable time: encodings are public data.
  */
 export function geDecode(r: usize, p: usize, len: i32): CryptoError {
   if (len == 33) {
@@ -532,12 +532,13 @@ const ENC_Y = memory.data(40);
 
 /**
  * Writes affine a as SEC1 at p: 33 bytes (compressed) or 65 bytes. Returns Infinity (and writes
- * nothing) for the point at infinity.
+ * nothing) for the point at infinity. Constant time for a finite point (it also encodes public
+ * keys derived from secrets, e.g. in BIP-32).
  */
 export function geEncode(p: usize, a: usize, compressed: bool): CryptoError {
   if (geIsInfinity(a)) return CryptoError.Infinity;
-  feCopy(ENC_X, X(a)); feNormalizeVar(ENC_X);
-  feCopy(ENC_Y, Y(a)); feNormalizeVar(ENC_Y);
+  feCopy(ENC_X, X(a)); feNormalize(ENC_X);
+  feCopy(ENC_Y, Y(a)); feNormalize(ENC_Y);
   if (compressed) {
     store<u8>(p, feIsOdd(ENC_Y) ? 3 : 2);
     feGetB32(p + 1, ENC_X);
@@ -930,14 +931,14 @@ export function pointEncode(a: Point, compressed: bool): Uint8Array | null {
 }
 
 /** r = a + b (handles doubling, inverses and infinity). Variable time. r may alias a or b. */
-export function pointAdd(r: Point, a: Point, b: Point): void {
+export function pointAddVar(r: Point, a: Point, b: Point): void {
   gejAddVar(SCR_J, a.ptr, b.ptr, 0);
   gejCopy(r.ptr, SCR_J);
 }
 const SCR_J = memory.data(<i32>GEJ_SIZE);
 
 /** r = 2a. Variable time. */
-export function pointDouble(r: Point, a: Point): void { gejDoubleVar(r.ptr, a.ptr, 0); }
+export function pointDoubleVar(r: Point, a: Point): void { gejDoubleVar(r.ptr, a.ptr, 0); }
 
 /** r = -a. */
 export function pointNegate(r: Point, a: Point): void { gejNeg(r.ptr, a.ptr); }
