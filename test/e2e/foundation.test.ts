@@ -48,9 +48,10 @@ describe("foundation: filter in a real Envoy, real mint", () => {
     assert.equal(backend.requests.length, 0, "the upstream must not see an unpaid request");
   });
 
-  it("lets a request carrying a payment header through to the upstream", async () => {
+  it("lets a request paid with a real token through to the upstream", async () => {
     const before = backend.requests.length;
-    const r = await fetch(`${envoy.url}/premium`, { headers: { "X-Cashu": "cashuBplaceholder" } });
+    const w = await new TestWallet(mint.url).load();
+    const r = await fetch(`${envoy.url}/premium`, { headers: { "X-Cashu": w.encodeB(await w.mint(10)) } });
     assert.equal(r.status, 200);
     assert.equal((await r.json()).message, "hello from the paid backend");
     assert.equal(backend.requests.length, before + 1);
