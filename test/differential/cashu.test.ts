@@ -120,6 +120,16 @@ function randomKeysetId(r: Rng): string {
   return r.chance(0.5) ? "00" + r.hex(7) : "01" + r.hex(32);
 }
 
+/**
+ * A NUT-10 P2PK secret in cashu-ts's exact format (createSecret) but with a nonce from the seeded
+ * PRNG, so a seed reproduces every input.
+ */
+function p2pkSecret(r: Rng, pubkey: string, tags: string[][]): string {
+  const nonce = r.hex(32);
+  const s = JSON.stringify(["P2PK", { nonce, data: pubkey, ...(tags.length ? { tags } : {}) }]);
+  return s;
+}
+
 function randomSecret(r: Rng): string {
   const k = r.int(10);
   if (k < 6) return r.hex(32);
@@ -129,7 +139,7 @@ function randomSecret(r: Rng): string {
     if (r.chance(0.5)) tags.push(["locktime", String(1_700_000_000 + r.int(1e8))]);
     if (r.chance(0.3)) tags.push(["sigflag", r.pick(["SIG_INPUTS", "SIG_ALL"])]);
     if (r.chance(0.3)) tags.push(["refund", "02" + r.hex(32)]);
-    return createSecret("P2PK", pk, tags.length ? tags : undefined);
+    return p2pkSecret(r, pk, tags);
   }
   return r.pick(["ünïcödé secret ", "🔒", "plain-", "\"q\"\\"]) + r.hex(8);
 }
@@ -183,6 +193,17 @@ function same(a: T, b: T, what: string, input: unknown): void {
     throw e;
   }
 }
+
+test("P2PK secrets built here match cashu-ts's createSecret format", () => {
+  const r = prng(SEED + 5);
+  const pk = "02" + r.hex(32);
+  const tags = [["locktime", "1700000000"]];
+  const theirs = JSON.parse(createSecret("P2PK", pk, tags));
+  const ours = JSON.parse(p2pkSecret(r, pk, tags));
+  assert.deepEqual(Object.keys(ours[1]), Object.keys(theirs[1]));
+  assert.equal(ours[0], theirs[0]);
+  assert.deepEqual(ours[1].tags, theirs[1].tags);
+});
 
 test(`tokens: ${TOKENS} random tokens agree with cashu-ts both ways (seed ${SEED})`, () => {
   const r = prng(SEED);
@@ -466,7 +487,7 @@ test(`garbage: ${GARBAGE} random and mutated inputs never trap (seed ${SEED})`, 
       const b = r.bytes(1 + r.int(64));
       for (let i = 0; i < b.length; i += 1 + r.int(4)) b[i] = r.pick([0x1b, 0x5a, 0x7a, 0x9a, 0xba, 0xbf, 0x9f, 0xf9, 0xfb, 0xc1, 0x81, 0xa1]);
       call("cborErrorCode", b, () => m.cborErrorCode(b));
-      const sec = mutate(r, createSecret("P2PK", "02" + r.hex(32), [["locktime", "1700000000"], ["n_sigs", "1"]]));
+      const sec = mutate(r, p2pkSecret(r, "02" + r.hex(32), [["locktime", "1700000000"], ["n_sigs", "1"]]));
       call("p2pkErrorCode", sec, () => m.p2pkErrorCode(sec));
       call("exclusiveLockCode", sec, () => m.exclusiveLockCode(sec, "02" + r.hex(32), 1n));
     }
