@@ -87,6 +87,11 @@ describe("keys and keyset responses", () => {
     const l = new KeysetLimits();
     l.maxKeys = 3;
     expect<i32>(parseKeys(KEYS, l).error).toBe(KeysetError.TooManyKeys);
+    l.maxLength = 100;
+    expect<i32>(parseKeysResponse(keysResponse(V1), true, l).error).toBe(KeysetError.TooLong);
+    l.maxLength = 1 << 20;
+    l.maxKeysets = 0;
+    expect<i32>(parseKeysResponse(keysResponse(V1), true, l).error).toBe(KeysetError.TooManyKeysets);
   });
 
   it("derives v2 ids from unit, fee and expiry", () => {

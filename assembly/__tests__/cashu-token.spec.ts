@@ -276,6 +276,38 @@ describe("cashuB (V4) content", () => {
   });
 });
 
+let rngState: u32 = 0x9e3779b9;
+function next(): u32 {
+  rngState ^= rngState << 13;
+  rngState ^= rngState >> 17;
+  rngState ^= rngState << 5;
+  return rngState;
+}
+
+describe("garbage", () => {
+  it("returns a named error (never traps) for 3000 pseudo-random and mutated inputs", () => {
+    const good = simple(8, 3);
+    const prefixes = ["cashuB", "cashuA", "cashuB", "cashu:cashuB"];
+    let errors = 0;
+    for (let n = 0; n < 3000; n++) {
+      let s: string;
+      if (n % 2 == 0) {
+        const b = new Uint8Array(<i32>(next() % 200));
+        for (let i = 0; i < b.length; i++) b[i] = <u8>next();
+        // Bias towards CBOR/JSON structure bytes so the decoders get past the first byte.
+        if (b.length > 0) b[0] = n % 4 == 0 ? 0xa3 : 0x7b;
+        s = prefixes[n % 4] + encodeBase64Url(b);
+      } else {
+        const at = <i32>(next() % <u32>good.length);
+        const c = String.fromCharCode(<i32>(0x2d + next() % 0x50));
+        s = good.substring(0, at) + c + good.substring(at + 1 + <i32>(next() % 3));
+      }
+      if (decodeToken(s).error != TokenError.None) errors++;
+    }
+    expect(errors).toBeGreaterThan(2000);
+  });
+});
+
 describe("cashuA (V3) content", () => {
   it("merges entries of one mint and refuses several mints", () => {
     const p = "{\"amount\":1,\"id\":\"" + V1 + "\",\"secret\":\"a\",\"C\":\"" + C + "\"}";

@@ -9,7 +9,7 @@
 // the mint wrote it. NUT-02's text says "lowercase unit"; for the lower-case units mints use the
 // two agree.
 
-import { JsonObject, JsonParser, JsonValue, U64Result } from "../json";
+import { JsonError, JsonObject, JsonParser, JsonValue, U64Result } from "../json";
 import { Sha256, sha256 } from "../crypto/sha256";
 import { KeysetError, keysetErrorReason } from "./errors";
 import { KeysetIdKind, classifyKeysetIdHex, hexOf, hexOfBytes, hexToBytes, lowerHex } from "./keyset-id";
@@ -101,7 +101,7 @@ export function parseKeys(json: string, limits: KeysetLimits = DEFAULT_KEYSET_LI
   parser.maxLength = limits.maxLength;
   const v = parser.parse(json);
   if (v == null) {
-    out.error = KeysetError.BadJson;
+    out.error = parser.error == JsonError.TooLong ? KeysetError.TooLong : KeysetError.BadJson;
     out.detail = parser.errorMessage();
     return out;
   }
@@ -141,7 +141,7 @@ function parseResponse(json: string, withKeys: bool, verifyIds: bool, limits: Ke
   const parser = new JsonParser();
   parser.maxLength = limits.maxLength;
   const root = parser.parse(json);
-  if (root == null) return out.fail(KeysetError.BadJson, parser.errorMessage());
+  if (root == null) return out.fail(parser.error == JsonError.TooLong ? KeysetError.TooLong : KeysetError.BadJson, parser.errorMessage());
   const o = root.asObject();
   if (o == null) return out.fail(KeysetError.WrongType, "response");
   const listV = o.get("keysets");
