@@ -97,7 +97,7 @@ class Load {
 
   count(k: string): number { return this.counts.get(k) ?? 0; }
 
-  /** Resolves when the last `n` outcomes were all `k`. */
+  /** Resolves when `cond` holds; fails after `timeoutMs` with the counts so far. */
   async until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!cond()) {
@@ -106,6 +106,7 @@ class Load {
     }
   }
 
+  /** Whether the last `n` outcomes were all `k`. */
   lastAre(k: string, n: number): boolean {
     return this.recent.length >= n && this.recent.slice(-n).every((x) => x === k);
   }
