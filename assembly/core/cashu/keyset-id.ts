@@ -4,6 +4,7 @@
 //   v2       33 bytes, version byte 0x01              "01" + 64 hex
 //   short v2  8 bytes, version byte 0x01 (NUT-00 V4)  first 16 hex of a v2 id; must be resolved
 // Anything else is malformed, or of a version this code does not know.
+import { toHexPtr } from "../encoding/hex";
 
 export const enum KeysetIdKind {
   Invalid = 0,
@@ -33,19 +34,9 @@ export function classifyKeysetIdHex(id: string): KeysetIdKind {
   return KeysetIdKind.UnknownVersion;
 }
 
-const HEX_DIGITS = "0123456789abcdef";
-
 /** Lower-case hex of [p, p+len), written straight into one string. */
 export function hexOf(p: usize, len: i32): string {
-  const s = changetype<string>(__new(<usize>len << 2, idof<string>()));
-  const o = changetype<usize>(s);
-  const d = changetype<usize>(HEX_DIGITS);
-  for (let i = 0; i < len; i++) {
-    const b = <usize>load<u8>(p + <usize>i);
-    store<u16>(o + (<usize>i << 2), load<u16>(d + ((b >> 4) << 1)));
-    store<u16>(o + (<usize>i << 2) + 2, load<u16>(d + ((b & 15) << 1)));
-  }
-  return s;
+  return toHexPtr(p, len);
 }
 
 /** Lower-case hex of `b`. */

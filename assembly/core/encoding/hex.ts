@@ -2,13 +2,21 @@
 
 const DIGITS = "0123456789abcdef";
 
-export function toHex(b: Uint8Array): string {
-  const out = new Array<string>(b.length);
-  for (let i = 0; i < b.length; i++) {
-    const v = b[i];
-    out[i] = DIGITS.charAt(v >> 4) + DIGITS.charAt(v & 15);
+/** Lower-case hex of `len` bytes at `p`, written straight into one new string. */
+export function toHexPtr(p: usize, len: i32): string {
+  const s = changetype<string>(__new(<usize>len << 2, idof<string>()));
+  const o = changetype<usize>(s);
+  const d = changetype<usize>(DIGITS);
+  for (let i = 0; i < len; i++) {
+    const b = <usize>load<u8>(p + <usize>i);
+    store<u16>(o + (<usize>i << 2), load<u16>(d + ((b >> 4) << 1)));
+    store<u16>(o + (<usize>i << 2) + 2, load<u16>(d + ((b & 15) << 1)));
   }
-  return out.join("");
+  return s;
+}
+
+export function toHex(b: Uint8Array): string {
+  return toHexPtr(b.dataStart, b.length);
 }
 
 function nibble(c: i32): i32 {
