@@ -92,7 +92,7 @@ export class PaygressHttp extends Context {
     ex.routed = true;
     if (rule != null && rule.price > 0) {
       const pass = requestHeader(H_PASS);
-      if (pass != null && gate.tryPass(pass, rule!, ex)) return FilterHeadersStatusValues.Continue;
+      if (pass != null && gate.tryPass(pass, rule, ex)) return FilterHeadersStatusValues.Continue;
       req.pass = pass;
       req.authorization = requestHeader(H_AUTHORIZATION);
       req.xCashu = requestHeader(H_X_CASHU);

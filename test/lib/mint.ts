@@ -49,6 +49,16 @@ export class Mint {
     return this;
   }
 
+  /** How many API requests the mint has logged so far (optionally only paths matching `path`). */
+  requestCount(path: RegExp = /\/v1\//): number {
+    let n = 0;
+    for (const line of this.proc.log().split("\n")) {
+      const m = /"(GET|POST) (\S+) HTTP\/1\.1"/.exec(line);
+      if (m && path.test(m[2])) n++;
+    }
+    return n;
+  }
+
   /** Stops the mint (SIGTERM) keeping its database, so start() brings the same mint back. */
   async stop(): Promise<void> {
     await this.proc?.stop();
