@@ -112,6 +112,7 @@ export function batchAdd(p: Uint8Array, q: Uint8Array): Uint8Array {
  * Records of 1 + (33 or 65).
  */
 export function batchRecode(data: Uint8Array, itemLen: i32, compressed: bool): Uint8Array {
+  if (itemLen <= 0) return new Uint8Array(0);
   const n = data.length / itemLen;
   const stride = compressed ? 34 : 66;
   const out = new Uint8Array(n * stride);
@@ -126,7 +127,8 @@ export function batchRecode(data: Uint8Array, itemLen: i32, compressed: bool): U
 
 /** hash_to_curve of N messages of itemLen bytes. Records of 34. */
 export function batchHashToCurve(msgs: Uint8Array, itemLen: i32): Uint8Array {
-  const n = itemLen == 0 ? 1 : msgs.length / itemLen;
+  const n = itemLen <= 0 ? 1 : msgs.length / itemLen;
+  if (itemLen < 0) itemLen = 0;
   const out = new Uint8Array(n * 34);
   for (let i = 0; i < n; i++) {
     const o = out.dataStart + <usize>(i * 34);
