@@ -227,6 +227,11 @@ describe("hot reload: new .wasm and configuration through a watched ECDS file, u
     assert.ok((rejected ?? 0) >= 1, "Envoy counts the corrupt resource as rejected");
     assert.match(envoy.proc.log(), /Filesystem config update rejected: Unable to create Wasm plugin paygress/);
     assert.equal(await freshConnectionAmount(`${envoy.url}/premium`), PRICE_V2);
+    // The real filter's metrics come out labelled through the bootstrap's stats tags.
+    const prom = (await envoy.admin("/stats/prometheus")).split("\n").filter((l) => l.startsWith("paygress_requests_total"));
+    assert.ok(prom.some((l) => /^paygress_requests_total\{[^}]*route="paid"[^}]*outcome="[^"]+"[^}]*\} [1-9]\d*$/.test(l)),
+      `labelled paygress_requests_total in /stats/prometheus: ${prom.join(" | ") || "none"}`);
+    t.diagnostic(prom.join("\n"));
     t.diagnostic(`hot reload totals: ${load.total} requests: ${JSON.stringify(Object.fromEntries(load.counts))}`);
     console.log(`hot-reload counts: ${JSON.stringify({ total: load.total, ...Object.fromEntries(load.counts) })}`);
   });
