@@ -5,13 +5,14 @@
 // and the audit line).
 import {
   BaseContext, Context, RootContext, FilterHeadersStatusValues, FilterDataStatusValues, GrpcStatusValues,
-  LogLevelValues, HeaderPair, send_local_response, continue_request,
+  LogLevelValues, HeaderPair, continue_request,
 } from "@solo-io/proxy-runtime/assembly";
 import { parseConfig } from "../gate/config";
-import { Decision, DecisionKind, Exchange, Gate, OUTCOME_PAID, RequestInfo } from "../gate/gate";
+import { Decision, DecisionKind, Exchange, Gate, OUTCOME_PAID, OUTCOMES, RequestInfo } from "../gate/gate";
+import * as imports from "@solo-io/proxy-runtime/assembly/imports";
 import { MintCall } from "../gate/mint-api";
 import {
-  HeaderName, MAP_HTTP_CALL_RESPONSE_HEADERS, Metrics, ProxyGateHost, addResponseHeader, headerValue,
+  HeaderName, MAP_HTTP_CALL_RESPONSE_HEADERS, Metrics, ProxyGateHost, RequestCounters, addResponseHeader, headerValue,
   httpCallResponseBody, labelled, logAt, nowNanos, requestHeader,
 } from "./host";
 import { hostEnv } from "./wasi";
@@ -30,6 +31,9 @@ export class PaygressRoot extends RootContext {
   gate: Gate | null = null;
   host: ProxyGateHost = new ProxyGateHost();
   metrics: Metrics = new Metrics();
+  counters: RequestCounters | null = null;
+  /** Reused for every request: the module is single-threaded and onRequestHeaders is synchronous. */
+  req: RequestInfo = new RequestInfo();
 
   onConfigure(configurationSize: u32): bool {
     if (!super.onConfigure(configurationSize)) return false;
@@ -47,6 +51,7 @@ export class PaygressRoot extends RootContext {
     }
     this.gate = gate;
     const c = result.config!;
+    this.counters = new RequestCounters(this.metrics, c.routes.length, c.mints.length, OUTCOMES.length);
     logAt(LogLevelValues.info, "paygress: configured: " + c.routes.length.toString() + " routes, " +
       c.mints.length.toString() + " mints, unit " + c.unit + ", earnings lane " + c.earnings.lane.toString());
     return true;
@@ -74,7 +79,15 @@ export class PaygressHttp extends Context {
       sendLocal(503, "paygress_not_configured", ["content-type", "application/json"], "{\"error\":\"paygress is not configured\"}");
       return FilterHeadersStatusValues.StopIteration;
     }
-    const req = new RequestInfo();
+    const req = this.root.req;
+    req.method = "GET";
+    req.path = "/";
+    req.host = "";
+    req.scheme = "";
+    req.xCashu = null;
+    req.authorization = null;
+    req.pass = null;
+    req.cookie = null;
     const path = requestHeader(H_PATH);
     if (path != null) req.path = path;
     if (gate.needsMethod) {
@@ -113,7 +126,7 @@ export class PaygressHttp extends Context {
       return FilterHeadersStatusValues.Continue;
     }
     if (d.kind == DecisionKind.Respond) {
-      sendLocal(d.status, this.ex.code, d.headers, d.body);
+      sendDecision(d, this.ex.code);
       this.audit();
       return FilterHeadersStatusValues.StopIteration;
     }
@@ -170,10 +183,10 @@ export class PaygressHttp extends Context {
   onLog(): void {
     const ex = this.ex;
     if (ex.outcome.length == 0) return;
-    const m = this.root.metrics;
-    m.increment(labelled("paygress_requests_total", ex.routeId, ex.mintId, ex.outcome), 1);
+    const route = ex.route == null ? -1 : ex.route!.index;
+    this.root.counters!.increment(route, ex.routeId, ex.mintIndex, ex.mintId, ex.outcomeIndex, ex.outcome);
     if (ex.outcome == OUTCOME_PAID) {
-      m.increment(labelled("paygress_earned_total", ex.routeId, ex.mintId, ""), <i64>ex.earned);
+      this.root.metrics.increment(labelled("paygress_earned_total", ex.routeId, ex.mintId, ""), <i64>ex.earned);
     }
     this.audit();
   }
@@ -214,8 +227,60 @@ function pair(k: string, v: string): HeaderPair {
   return new HeaderPair(String.UTF8.encode(k), String.UTF8.encode(v));
 }
 
+/** A local answer encoded for proxy_send_local_response. */
+class EncodedResponse {
+  details: ArrayBuffer;
+  body: ArrayBuffer;
+  headers: ArrayBuffer;
+  constructor(details: string, headers: Array<string>, body: string) {
+    this.details = String.UTF8.encode(details.length > 0 ? details : "paygress");
+    this.body = String.UTF8.encode(body);
+    this.headers = serializePairs(headers);
+  }
+}
+
+/** proxy-wasm header map serialisation: count, (key len, value len)*, then NUL-terminated data. */
+function serializePairs(headers: Array<string>): ArrayBuffer {
+  const n = headers.length >> 1;
+  const enc = new Array<ArrayBuffer>(n * 2);
+  let size = 4 + n * 8;
+  for (let i = 0; i < n * 2; i++) {
+    enc[i] = String.UTF8.encode(headers[i]);
+    size += enc[i].byteLength + 1;
+  }
+  const out = new ArrayBuffer(size);
+  const p = changetype<usize>(out);
+  store<u32>(p, n);
+  let o: usize = 4 + <usize>n * 8;
+  for (let i = 0; i < n * 2; i++) {
+    store<u32>(p + 4 + <usize>i * 4, enc[i].byteLength);
+  }
+  for (let i = 0; i < n * 2; i++) {
+    memory.copy(p + o, changetype<usize>(enc[i]), enc[i].byteLength);
+    o += <usize>enc[i].byteLength;
+    store<u8>(p + o, 0);
+    o++;
+  }
+  return out;
+}
+
+function sendEncoded(status: u32, e: EncodedResponse): void {
+  imports.proxy_send_local_response(status, changetype<usize>(e.details), e.details.byteLength,
+    changetype<usize>(e.body), e.body.byteLength, changetype<usize>(e.headers), e.headers.byteLength, <u32>GrpcStatusValues.Unknown);
+}
+
 function sendLocal(status: u32, details: string, headers: Array<string>, body: string): void {
-  const pairs = new Array<HeaderPair>();
-  for (let i = 0; i + 1 < headers.length; i += 2) pairs.push(pair(headers[i], headers[i + 1]));
-  send_local_response(status, details.length > 0 ? details : "paygress", String.UTF8.encode(body), pairs, GrpcStatusValues.Unknown);
+  sendEncoded(status, new EncodedResponse(details, headers, body));
+}
+
+/** Sends a decision's answer, encoding it once when the gate reuses the decision. */
+function sendDecision(d: Decision, details: string): void {
+  let e = d.encoded;
+  if (e == null) {
+    const enc = new EncodedResponse(details, d.headers, d.body);
+    d.encoded = enc;
+    sendEncoded(d.status, enc);
+    return;
+  }
+  sendEncoded(d.status, changetype<EncodedResponse>(e));
 }

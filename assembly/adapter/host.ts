@@ -157,6 +157,11 @@ const idPtr = memory.data(4);
 export class Metrics {
   private ids: Map<string, u32> = new Map();
 
+  /** Defines (or finds) the counter `name`; 0 when the host refuses. */
+  define(name: string): u32 {
+    return this.id(name, METRIC_COUNTER);
+  }
+
   private id(name: string, type: i32): u32 {
     if (this.ids.has(name)) return this.ids.get(name);
     const b = String.UTF8.encode(name);
@@ -174,6 +179,32 @@ export class Metrics {
   record(name: string, value: u64): void {
     const id = this.id(name, METRIC_HISTOGRAM);
     if (id != 0) imports.proxy_record_metric(id, value);
+  }
+}
+
+/**
+ * Metric ids of paygress_requests_total by (route, mint, outcome) indices, defined on first use:
+ * counting a request then costs no string building and no hashing.
+ */
+export class RequestCounters {
+  private ids: StaticArray<u32>;
+  constructor(public metrics: Metrics, public routes: i32, public mints: i32, public outcomes: i32) {
+    this.ids = new StaticArray<u32>(routes * (mints + 1) * outcomes);
+  }
+
+  /** `route` -1 = no route; `mint` -1 = no mint. */
+  increment(route: i32, routeId: string, mint: i32, mintId: string, outcome: i32, outcomeName: string): void {
+    if (route < 0 || outcome < 0) {
+      this.metrics.increment(labelled("paygress_requests_total", routeId, mintId, outcomeName), 1);
+      return;
+    }
+    const slot = (route * (this.mints + 1) + (mint + 1)) * this.outcomes + outcome;
+    let id = unchecked(this.ids[slot]);
+    if (id == 0) {
+      id = this.metrics.define(labelled("paygress_requests_total", routeId, mintId, outcomeName));
+      unchecked(this.ids[slot] = id);
+    }
+    if (id != 0) imports.proxy_increment_metric(id, 1);
   }
 }
 

@@ -10,6 +10,8 @@ import { Decision, DecisionKind } from "./gate";
 class RouteChallenge {
   creqA: string = "";
   creqB: string = "";
+  /** The plain 402 (no payment presented), built once and reused. */
+  plain: Decision | null = null;
 }
 
 export class Challenge {
@@ -52,6 +54,13 @@ export class Challenge {
       if (c.creqA.length == 0 || c.creqB.length == 0) return "routes[" + i.toString() + "]: cannot encode a payment request";
     }
     return "";
+  }
+
+  /** The plain 402 for a request with no payment: built once per route, then reused as is. */
+  plainPaymentRequired(r: RouteRule): Decision {
+    const c = this.byRoute.get(r.id);
+    if (c.plain == null) c.plain = this.paymentRequired(r, "payment_required", "");
+    return c.plain!;
   }
 
   /** 402 Payment Required with a fresh NUT-24 payment request. */

@@ -31,6 +31,8 @@ export class MintConfig {
 }
 
 export class RouteRule {
+  /** Position in `routes` (for per-route caches). */
+  index: i32 = 0;
   /** Route id: metrics label, pass scope and audit field (default "r<index>"). */
   id: string = "";
   /** Exact host to match (without port), "*.example.com" for a suffix, or "" for any host. */
@@ -249,6 +251,7 @@ function parseRoute(v: JsonValue, i: i32, ctx: Ctx): RouteRule | null {
   if (r == null) { ctx.fail(where, "must be an object such as {\"prefix\": \"/\", \"price\": 10}"); return null; }
   if (!checkKeys(r, ["id", "host", "prefix", "pattern", "methods", "price", "pass_ttl_seconds"], where, ctx)) return null;
   const rule = new RouteRule();
+  rule.index = i;
   const id = getString(r, "id", where, ctx, 64);
   if (ctx.error.length > 0) return null;
   if (id != null) {

@@ -21,7 +21,7 @@ import { KeysetProofs, Proof, Token, TokenLimits } from "../core/cashu/types";
 import { toHex } from "../core/encoding/hex";
 import { GateConfig, MintConfig, RouteRule } from "./config";
 import { GateHost } from "./host";
-import { hostOnly, matchRoute, pathOnly } from "./routes";
+import { hostOnly, matchRoute, pathEnd } from "./routes";
 import { PassBook, PassError, passErrorCode, passErrorReason } from "./pass";
 import { Challenge } from "./challenge";
 import {
@@ -63,11 +63,22 @@ export class Decision {
   headers: Array<string> = [];
   body: string = "";
   call: MintCall | null = null;
+  /** Host-side cache of the encoded answer (for decisions the gate reuses, like the plain 402). */
+  encoded: Object | null = null;
 }
 
 export const enum Stage { Start, Keysets, Keys, Probe, Swap, Done }
 
-/** Outcome labels (metrics `outcome`, audit `outcome`). */
+// Defaults shared by every Exchange so that a request that never pays allocates no arrays; the
+// gate only ever replaces these fields, never pushes into them.
+const NO_OUTPUTS = new Array<PlannedOutput>(0);
+const NO_ORDER = new Array<i32>(0);
+
+/** The one "let it through" decision (never modified). */
+export const CONTINUE = new Decision();
+
+/** Outcome labels (metrics `outcome`, audit `outcome`), and their indices for metric caches. */
+export const OUTCOMES: StaticArray<string> = ["free", "pass", "paid", "challenged", "rejected", "spent", "mint_error"];
 export const OUTCOME_FREE = "free";
 export const OUTCOME_PASS = "pass";
 export const OUTCOME_PAID = "paid";
@@ -94,9 +105,9 @@ export class Exchange {
   tokenSource: TokenSource = TokenSource.None;
   fee: u64 = 0;
   outputKeyset: Keyset | null = null;
-  outputs: Array<PlannedOutput> = [];
+  outputs: Array<PlannedOutput> = NO_OUTPUTS;
   /** Output indices in the order they were sent to the mint (ascending amounts). */
-  swapOrder: Array<i32> = [];
+  swapOrder: Array<i32> = NO_ORDER;
   swapAttempts: i32 = 0;
   /** Set after an "outputs already signed" answer: find the counter again before retrying. */
   reprobe: bool = false;
@@ -120,6 +131,10 @@ export class Exchange {
   audited: bool = false;
 
   get routeId(): string { return this.route == null ? "" : this.route!.id; }
+  get outcomeIndex(): i32 {
+    for (let i = 0; i < OUTCOMES.length; i++) if (OUTCOMES[i] == this.outcome) return i;
+    return -1;
+  }
   get mintId(): string { return this.mint == null ? "" : this.mint!.id; }
 }
 
@@ -161,7 +176,7 @@ export class Gate {
 
   /** The price rule for a request, or null when no rule matches. */
   route(method: string, host: string, path: string): RouteRule | null {
-    return matchRoute(this.config.routes, method, hostOnly(host), pathOnly(path));
+    return matchRoute(this.config.routes, method, this.needsHost ? hostOnly(host) : "", path, pathEnd(path));
   }
 
   // ---- request headers ------------------------------------------------------------------------
@@ -189,13 +204,13 @@ export class Gate {
     ex.scheme = req.scheme;
     if (rule == null || rule.price == 0) {
       ex.outcome = OUTCOME_FREE;
-      return new Decision();
+      return CONTINUE;
     }
 
     // A pass first: it is the hot path and needs no network.
     if (!ex.passChecked) {
       const passText = findPass(req, this.config.pass.cookie);
-      if (passText != null && this.tryPass(passText, rule, ex)) return new Decision();
+      if (passText != null && this.tryPass(passText, rule, ex)) return CONTINUE;
     }
 
     const header = extractPaymentToken(req.xCashu, req.authorization);
@@ -206,7 +221,7 @@ export class Gate {
         return this.challenge.paymentRequired(rule, ex.code, passErrorReason(ex.passError) + "; pay again to get a new one");
       }
       ex.code = "payment_required";
-      return this.challenge.paymentRequired(rule, ex.code, "");
+      return this.challenge.plainPaymentRequired(rule);
     }
     if (!header.ok) return this.reject(ex, 400, "bad_payment_header", header.reason());
     ex.tokenSource = header.source;
@@ -541,7 +556,7 @@ export class Gate {
     ex.outcome = OUTCOME_PAID;
     ex.code = "paid";
     ex.stage = Stage.Done;
-    return new Decision();
+    return CONTINUE;
   }
 
   private unreachable(ex: Exchange, status: u32, what: string): Decision {

@@ -3,6 +3,17 @@
 // catch-all rule.
 import { RouteRule } from "./config";
 
+/** Length of the path part of `path` (before any query string or fragment). */
+export function pathEnd(path: string): i32 {
+  const n = path.length;
+  const p = changetype<usize>(path);
+  for (let i = 0; i < n; i++) {
+    const c = load<u16>(p + (<usize>i << 1));
+    if (c == 0x3f || c == 0x23) return i;
+  }
+  return n;
+}
+
 /** The path without its query string or fragment. */
 export function pathOnly(path: string): string {
   let end = path.length;
@@ -40,11 +51,11 @@ export function hostMatches(rule: string, host: string): bool {
  * matches any run including '/'. Iterative with backtracking to the last star; patterns come from
  * the configuration and paths are bounded by the proxy, so this stays small.
  */
-export function globMatch(pattern: string, path: string): bool {
-  return globAt(pattern, 0, path, 0);
+export function globMatch(pattern: string, path: string, end: i32 = -1): bool {
+  return globAt(pattern, 0, path, 0, end < 0 ? path.length : end);
 }
 
-function globAt(p: string, pi: i32, s: string, si: i32): bool {
+function globAt(p: string, pi: i32, s: string, si: i32, n: i32): bool {
   while (pi < p.length) {
     const c = p.charCodeAt(pi);
     if (c == 0x2a) {
@@ -52,32 +63,44 @@ function globAt(p: string, pi: i32, s: string, si: i32): bool {
       const next = pi + (double ? 2 : 1);
       if (next == p.length) {
         if (double) return true;
-        return s.indexOf("/", si) < 0;
+        for (let k = si; k < n; k++) if (s.charCodeAt(k) == 0x2f) return false;
+        return true;
       }
-      for (let k = si; k <= s.length; k++) {
-        if (globAt(p, next, s, k)) return true;
-        if (k < s.length && !double && s.charCodeAt(k) == 0x2f) return false;
+      for (let k = si; k <= n; k++) {
+        if (globAt(p, next, s, k, n)) return true;
+        if (k < n && !double && s.charCodeAt(k) == 0x2f) return false;
       }
       return false;
     }
-    if (si >= s.length || s.charCodeAt(si) != c) return false;
+    if (si >= n || s.charCodeAt(si) != c) return false;
     pi++;
     si++;
   }
-  return si == s.length;
+  return si == n;
 }
 
-export function ruleMatches(rule: RouteRule, method: string, host: string, path: string): bool {
+/** Whether s[0, end) starts with `prefix`. */
+function hasPrefix(s: string, end: i32, prefix: string): bool {
+  const n = prefix.length;
+  if (n > end) return false;
+  return memory.compare(changetype<usize>(s), changetype<usize>(prefix), <usize>n << 1) == 0;
+}
+
+export function ruleMatches(rule: RouteRule, method: string, host: string, path: string, end: i32): bool {
   if (!hostMatches(rule.host, host)) return false;
   if (rule.methods.length > 0 && !rule.methods.includes(method)) return false;
-  if (rule.pattern.length > 0) return globMatch(rule.pattern, path);
-  return path.startsWith(rule.prefix);
+  if (rule.pattern.length > 0) return globMatch(rule.pattern, path, end);
+  return hasPrefix(path, end, rule.prefix);
 }
 
-/** The first rule matching the request, or null. `host` and `path` must be normalised already. */
-export function matchRoute(rules: Array<RouteRule>, method: string, host: string, path: string): RouteRule | null {
+/**
+ * The first rule matching the request, or null. `host` must be normalised (hostOnly); only
+ * path[0, end) is matched (pass pathEnd(path) to ignore the query string without copying).
+ */
+export function matchRoute(rules: Array<RouteRule>, method: string, host: string, path: string, end: i32 = -1): RouteRule | null {
+  const n = end < 0 ? pathEnd(path) : end;
   for (let i = 0; i < rules.length; i++) {
-    if (ruleMatches(rules[i], method, host, path)) return rules[i];
+    if (ruleMatches(rules[i], method, host, path, n)) return rules[i];
   }
   return null;
 }
