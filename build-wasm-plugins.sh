@@ -3,7 +3,8 @@
 #   wasm      build/paygress.wasm (release) and build/paygress.debug.wasm   [default]
 #   testing   build/testing/*.wasm + JS bindings for differential tests and benchmarks
 #   native    build/native/libpaygress.so (wasm2c + the C host shim)        (host-shims/)
-#   all       every target above
+#   oci       build/oci/: OCI images of paygress.wasm that Istio's WasmPlugin pulls
+#   all       wasm, testing and native
 #   check     print and check the versions of the tools the build needs
 # Outputs are skipped when newer than their inputs, so repeated calls are cheap.
 set -euo pipefail
@@ -92,6 +93,6 @@ case "${1:-wasm}" in
   oci) build_oci ;;
   all) build_wasm; build_testing; [ -f host-shims/build-native.sh ] && build_native || true ;;
   check) check_tools ;;
-  -h|--help|help) sed -n '2,9p' "$0" ;;
-  *) die "unknown target '$1' (try: wasm, testing, native, all, check)" ;;
+  -h|--help|help) sed -n '2,10p' "$0" ;;
+  *) die "unknown target '$1' (try: wasm, testing, native, oci, all, check)" ;;
 esac
