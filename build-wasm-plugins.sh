@@ -93,6 +93,6 @@ case "${1:-wasm}" in
   oci) build_oci ;;
   all) build_wasm; build_testing; [ -f host-shims/build-native.sh ] && build_native || true ;;
   check) check_tools ;;
-  -h|--help|help) sed -n '2,10p' "$0" ;;
+  -h|--help|help) sed -n '2,9p' "$0" ;;
   *) die "unknown target '$1' (try: wasm, testing, native, oci, all, check)" ;;
 esac
