@@ -8,7 +8,7 @@ import {
   LogLevelValues, HeaderPair, continue_request,
 } from "@solo-io/proxy-runtime/assembly";
 import { parseConfig } from "../gate/config";
-import { Decision, DecisionKind, Exchange, Gate, OUTCOME_PAID, OUTCOMES, RequestInfo } from "../gate/gate";
+import { Decision, DecisionKind, Exchange, Gate, OUTCOME_PAID, OUTCOMES, RequestInfo, Stage } from "../gate/gate";
 import * as imports from "@solo-io/proxy-runtime/assembly/imports";
 import { MintCall } from "../gate/mint-api";
 import {
@@ -66,6 +66,8 @@ export class PaygressHttp extends Context {
   ex: Exchange = new Exchange();
   callStarted: u64 = 0;
   paused: bool = false;
+  /** The host destroyed the stream while a mint call was in flight. */
+  gone: bool = false;
   responseBytes: u64 = 0;
 
   constructor(contextId: u32, public root: PaygressRoot) {
@@ -161,9 +163,23 @@ export class PaygressHttp extends Context {
     const gate = this.root.gate!;
     const ms = (nowNanos() - this.callStarted) / 1000000;
     this.root.metrics.record(labelled("paygress_mint_call_ms", "", this.ex.mintId, this.ex.callPurpose), ms);
+    if (this.gone) {
+      // The client went away mid-payment. Never start a swap for it (its token stays unspent);
+      // if the swap was already sent, record what the mint did: earnings are restorable either way.
+      this.paused = false;
+      if (this.ex.stage == Stage.Swap) {
+        gate.onMintResponse(this.ex, status, body);
+        this.audit();
+      }
+      return;
+    }
     const d = gate.onMintResponse(this.ex, status, body);
     if (this.ex.outcome == OUTCOME_PAID) this.audit();
     this.act(d);
+  }
+
+  onDelete(): void {
+    if (this.paused) this.gone = true;
   }
 
   onResponseHeaders(_headers: u32, _endOfStream: bool): FilterHeadersStatusValues {

@@ -8,6 +8,8 @@ export class TcpRelay {
   server!: Server;
   port = 0;
   blackhole = false;
+  /** Hold every chunk sent to the mint this long before relaying it (a slow mint). */
+  delayMs = 0;
   private sockets = new Set<Socket>();
 
   constructor(readonly targetHost: string, readonly targetPort: number) {}
@@ -18,17 +20,24 @@ export class TcpRelay {
       client.on("close", () => this.sockets.delete(client));
       client.on("error", () => client.destroy());
       if (this.blackhole) return; // accept, then say nothing
-      const upstream = createConnection({ host: this.targetHost, port: this.targetPort });
-      this.sockets.add(upstream);
-      upstream.on("close", () => { this.sockets.delete(upstream); client.destroy(); });
-      upstream.on("error", () => client.destroy());
-      client.on("close", () => upstream.destroy());
-      client.pipe(upstream);
-      upstream.pipe(client);
+      this.relay(client);
     });
     await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", () => r()));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
+  }
+
+  private relay(client: Socket): void {
+    const upstream = createConnection({ host: this.targetHost, port: this.targetPort });
+    this.sockets.add(upstream);
+    upstream.on("close", () => { this.sockets.delete(upstream); client.destroy(); });
+    upstream.on("error", () => client.destroy());
+    client.on("close", () => upstream.destroy());
+    client.on("data", (chunk: Buffer) => {
+      if (this.delayMs > 0) setTimeout(() => { if (!upstream.destroyed) upstream.write(chunk); }, this.delayMs);
+      else upstream.write(chunk);
+    });
+    upstream.pipe(client);
   }
 
   /** Drops every open connection (pooled upstream connections of the proxy included). */
