@@ -241,6 +241,13 @@ PAYGRESS_API void paygress_destroy(paygress *p);
  */
 PAYGRESS_API const paygress_event *paygress_events(paygress *p, size_t *count);
 
+/**
+ * Prometheus text of the metrics in the instance's store: the shared store when the instance has
+ * one (so every instance and process sharing it), else the instance's private store. Caller frees
+ * with paygress_free(); NULL on allocation failure.
+ */
+PAYGRESS_API char *paygress_prometheus(paygress *p, size_t *len);
+
 /** How many times the instance trapped and was rebuilt. */
 PAYGRESS_API uint64_t paygress_trap_count(const paygress *p);
 

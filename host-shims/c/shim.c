@@ -320,6 +320,10 @@ PAYGRESS_API const paygress_event *paygress_events(paygress *p, size_t *count) {
   return p && p->nev ? p->ev : NULL;
 }
 
+PAYGRESS_API char *paygress_prometheus(paygress *p, size_t *len) {
+  return paygress_shared_prometheus(p ? p->store : NULL, len);
+}
+
 PAYGRESS_API uint64_t paygress_trap_count(const paygress *p) { return p ? p->traps : 0; }
 
 PAYGRESS_API size_t paygress_memory_bytes(const paygress *p) {
