@@ -92,7 +92,10 @@ async function nodeTests(label: string, dirs: string[], concurrency: number): Pr
   const pass = num("pass");
   let fail = num("fail") + num("cancelled");
   const skipped = num("skipped") + num("todo");
-  if (r.code !== 0 && fail === 0) fail = 1;
+  // A run that ended without node:test's summary (killed, crashed) is a failure, whatever its exit code.
+  const complete = /^# tests \d+$/m.test(text);
+  if ((r.code !== 0 || !complete) && fail === 0) fail = 1;
+  if (!complete) sections.push(`${label}: the test run ended without its summary (killed or crashed?) — counted as a failure`);
   totals.passed += pass;
   totals.failed += fail;
   totals.skipped += skipped;
