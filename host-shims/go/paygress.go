@@ -1,0 +1,340 @@
+// Package paygress gates HTTP requests behind Cashu ecash payments with the Paygress gate: the same
+// paygress.wasm Envoy runs, translated to C by wasm2c and hosted by a small C shim
+// (libpaygress.so, host-shims/c/paygress.h), called through cgo.
+//
+// A Gate holds a pool of module instances on one shared store (earnings counters unique across
+// instances, metrics). Each instance is used by one goroutine at a time (a mutex per instance);
+// different instances run in parallel on different OS threads. That is safe because the build
+// makes wasm2c 1.0.32's runtime trap state thread-local (host-shims/build-native.sh); the stock
+// runtime's process-wide jump buffer would force one global lock.
+//
+// Mint calls are made with net/http, outside any lock, with the mint's timeout_ms as the deadline;
+// the configuration's `cluster` names map to base URLs through Options.Clusters.
+//
+// Build: `bash build-wasm-plugins.sh native` first (build/native/libpaygress.so). The cgo flags
+// below find it relative to this package and set an rpath; for installed copies set
+// CGO_LDFLAGS/LD_LIBRARY_PATH instead.
+package paygress
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../c -O2
+#cgo LDFLAGS: -L${SRCDIR}/../../build/native -lpaygress -Wl,-rpath,${SRCDIR}/../../build/native
+#include <stdlib.h>
+#include "paygress.h"
+
+// One crossing per phase: these helpers combine what Go would otherwise do in several cgo calls.
+// Strings come in one Go byte buffer (no Go pointers inside, used only during the call) with
+// their lengths; a negative length means "header absent".
+static const paygress_decision *pg_begin(paygress *p, paygress_request **out, const char *buf, const long long *lens) {
+  const char *f[8];
+  size_t n[8];
+  size_t off = 0;
+  for (int i = 0; i < 8; i++) {
+    if (lens[i] < 0) { f[i] = NULL; n[i] = 0; continue; }
+    f[i] = buf + off; n[i] = (size_t)lens[i]; off += n[i];
+  }
+  paygress_request_info in = {
+    f[0], n[0], f[1], n[1], f[2], n[2], f[3], n[3], f[4], n[4], f[5], n[5], f[6], n[6], f[7], n[7], NULL, 0,
+  };
+  paygress_request *r = paygress_request_new(p);
+  *out = r;
+  if (!r) return NULL;
+  return paygress_request_headers(r, &in);
+}
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// Version is the native library's version string.
+func Version() string { return C.GoString(C.paygress_version()) }
+
+// Shared is a store for earnings counters and metrics that many instances (and forked processes)
+// share: anonymous MAP_SHARED memory with a process-shared mutex.
+type Shared struct {
+	p    *C.paygress_shared
+	once sync.Once
+}
+
+// NewShared creates a shared store with room for 1024 shared-data keys and 1024 metrics.
+func NewShared() (*Shared, error) {
+	p, err := C.paygress_shared_create(0, 0)
+	if p == nil {
+		return nil, fmt.Errorf("paygress: cannot create the shared store: %v", err)
+	}
+	return &Shared{p: p}, nil
+}
+
+// Prometheus renders every metric in the store (all instances) in the Prometheus text format.
+func (s *Shared) Prometheus() string {
+	var n C.size_t
+	t := C.paygress_shared_prometheus(s.p, &n)
+	if t == nil {
+		return ""
+	}
+	defer C.paygress_free(unsafe.Pointer(t))
+	return C.GoStringN(t, C.int(n))
+}
+
+// Close unmaps the store; only after every Gate using it was closed.
+func (s *Shared) Close() { s.once.Do(func() { C.paygress_shared_destroy(s.p) }) }
+
+// Decision kinds.
+const (
+	kindContinue = 0
+	kindRespond  = 1
+	kindCall     = 2
+)
+
+// Header is one header name and value.
+type Header struct{ Name, Value string }
+
+// Event kinds (paygress.h).
+const (
+	EventLog       = 0
+	EventCounter   = 1
+	EventHistogram = 2
+	EventGauge     = 3
+)
+
+// Event is a log line or a metric delta the module emitted.
+type Event struct {
+	Kind   int
+	Level  int    // log level: 0 trace, 1 debug, 2 info, 3 warn, 4 error, 5 critical
+	Text   string // log line, or metric name
+	Labels string // metric labels, Prometheus syntax without braces
+	Value  int64
+}
+
+// instance is one module instance; mu serialises every call into it (and its requests).
+type instance struct {
+	mu  sync.Mutex
+	p   *C.paygress
+	buf []byte
+}
+
+// newInstance creates an instance. env entries are "NAME=value".
+func newInstance(config []byte, env []string, shared *Shared, maxMemoryMB, minLogLevel int) (*instance, []Event, error) {
+	cenv := make([]*C.char, len(env)+1)
+	for i, e := range env {
+		cenv[i] = C.CString(e)
+	}
+	defer func() {
+		for _, c := range cenv[:len(env)] {
+			C.free(unsafe.Pointer(c))
+		}
+	}()
+	// The options struct and the env array live in C memory: C must not hold Go pointers to Go
+	// memory that contains Go pointers.
+	opts := (*C.paygress_options)(C.calloc(1, C.size_t(unsafe.Sizeof(C.paygress_options{}))))
+	defer C.free(unsafe.Pointer(opts))
+	arr := (**C.char)(C.calloc(C.size_t(len(cenv)), C.size_t(unsafe.Sizeof((*C.char)(nil)))))
+	defer C.free(unsafe.Pointer(arr))
+	copy(unsafe.Slice(arr, len(cenv)), cenv)
+	opts.env = arr
+	opts.env_count = C.size_t(len(env))
+	if shared != nil {
+		opts.shared = shared.p
+	}
+	opts.max_memory_mb = C.uint32_t(maxMemoryMB)
+	opts.min_log_level = C.int(minLogLevel)
+	cfg := C.CBytes(config)
+	defer C.free(cfg)
+	var cerr *C.char
+	p := C.paygress_create((*C.char)(cfg), C.size_t(len(config)), opts, &cerr)
+	if p == nil {
+		msg := "unknown error"
+		if cerr != nil {
+			msg = C.GoString(cerr)
+			C.paygress_free(unsafe.Pointer(cerr))
+		}
+		return nil, nil, errors.New("paygress: " + msg)
+	}
+	in := &instance{p: p, buf: make([]byte, 0, 1024)}
+	return in, in.events(), nil
+}
+
+// events copies the events of the last call (caller holds mu).
+func (in *instance) events() []Event {
+	var n C.size_t
+	ev := C.paygress_events(in.p, &n)
+	if n == 0 {
+		return nil
+	}
+	src := unsafe.Slice(ev, int(n))
+	var out []Event
+	for i := range src {
+		e := &src[i]
+		if e.kind != EventLog {
+			continue // metrics are aggregated in the store; only log lines go to the logger
+		}
+		out = append(out, Event{Kind: int(e.kind), Level: int(e.level), Text: C.GoStringN(e.text, C.int(e.text_len))})
+	}
+	return out
+}
+
+func (in *instance) destroy() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.p != nil {
+		C.paygress_destroy(in.p)
+		in.p = nil
+	}
+}
+
+// reqHandle is a request of the C API (used by gate.go, which has no cgo preamble).
+type reqHandle = *C.paygress_request
+
+// RequestInfo is what the gate reads from a request. A nil pointer means the header is absent.
+type RequestInfo struct {
+	Method, Path, Authority, Scheme string
+	XCashu, Authorization, Pass     *string
+	Cookie                          *string
+}
+
+// decision is a copy of a C decision in Go memory.
+type decision struct {
+	kind      int
+	status    int
+	headers   []Header
+	body      []byte
+	cluster   string
+	method    string
+	path      string
+	authority string
+	timeoutMs int
+	internal  bool
+}
+
+func str(p *C.char, n C.size_t) string {
+	if p == nil || n == 0 {
+		return ""
+	}
+	return C.GoStringN(p, C.int(n))
+}
+
+func copyDecision(d *C.paygress_decision) decision {
+	out := decision{kind: int(d.kind), status: int(d.status), internal: d.internal_error != 0}
+	if d.kind == kindContinue {
+		return out
+	}
+	if d.header_count > 0 {
+		hs := unsafe.Slice(d.headers, int(d.header_count))
+		out.headers = make([]Header, len(hs))
+		for i := range hs {
+			out.headers[i] = Header{str(hs[i].name, hs[i].name_len), str(hs[i].value, hs[i].value_len)}
+		}
+	}
+	if d.body != nil && d.body_len > 0 {
+		out.body = C.GoBytes(unsafe.Pointer(d.body), C.int(d.body_len))
+	}
+	if d.kind == kindCall {
+		out.cluster = str(d.cluster, d.cluster_len)
+		out.method = str(d.method, d.method_len)
+		out.path = str(d.path, d.path_len)
+		out.authority = str(d.authority, d.authority_len)
+		out.timeoutMs = int(d.timeout_ms)
+	}
+	return out
+}
+
+// begin starts a request and delivers its headers (caller holds mu).
+func (in *instance) begin(info *RequestInfo) (*C.paygress_request, decision) {
+	var lens [8]C.longlong
+	b := in.buf[:0]
+	add := func(i int, s string, present bool) {
+		if !present {
+			lens[i] = -1
+			return
+		}
+		lens[i] = C.longlong(len(s))
+		b = append(b, s...)
+	}
+	opt := func(i int, s *string) {
+		if s == nil {
+			add(i, "", false)
+		} else {
+			add(i, *s, true)
+		}
+	}
+	add(0, info.Method, true)
+	add(1, info.Path, true)
+	add(2, info.Authority, true)
+	add(3, info.Scheme, info.Scheme != "")
+	opt(4, info.XCashu)
+	opt(5, info.Authorization)
+	opt(6, info.Pass)
+	opt(7, info.Cookie)
+	in.buf = b
+	var req *C.paygress_request
+	var bp *C.char
+	if len(b) > 0 {
+		bp = (*C.char)(unsafe.Pointer(&b[0]))
+	}
+	d := C.pg_begin(in.p, &req, bp, &lens[0])
+	runtime.KeepAlive(b)
+	if d == nil {
+		return nil, decision{kind: kindRespond, status: 503, internal: true,
+			headers: []Header{{"content-type", "application/json"}, {"retry-after", "1"}},
+			body:    []byte(`{"error":"internal_error","message":"out of memory"}`)}
+	}
+	return req, copyDecision(d)
+}
+
+func (in *instance) callResponse(req *C.paygress_request, status int, body []byte) decision {
+	var bp *C.char
+	if len(body) > 0 {
+		bp = (*C.char)(unsafe.Pointer(&body[0]))
+	}
+	d := C.paygress_call_response(req, C.uint32_t(status), bp, C.size_t(len(body)))
+	runtime.KeepAlive(body)
+	return copyDecision(d)
+}
+
+func (in *instance) responseHeaders(req *C.paygress_request) []Header {
+	var n C.size_t
+	h := C.paygress_response_headers(req, &n)
+	if n == 0 {
+		return nil
+	}
+	hs := unsafe.Slice(h, int(n))
+	out := make([]Header, len(hs))
+	for i := range hs {
+		out[i] = Header{str(hs[i].name, hs[i].name_len), str(hs[i].value, hs[i].value_len)}
+	}
+	return out
+}
+
+func (in *instance) finish(req *C.paygress_request) {
+	C.paygress_request_finish(req)
+}
+
+func (in *instance) trapCount() uint64 { return uint64(C.paygress_trap_count(in.p)) }
+
+// pool hands out instances: the next one round-robin if free, else any free one, else it waits
+// on the next one.
+type pool struct {
+	all  []*instance
+	next atomic.Uint32
+}
+
+func (p *pool) acquire() *instance {
+	n := uint32(len(p.all))
+	start := p.next.Add(1)
+	for i := uint32(0); i < n; i++ {
+		in := p.all[(start+i)%n]
+		if in.mu.TryLock() {
+			return in
+		}
+	}
+	in := p.all[start%n]
+	in.mu.Lock()
+	return in
+}
