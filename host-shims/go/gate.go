@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
 )
 
 // Options configure a Gate. The zero value works for a configuration whose mint clusters are
