@@ -1,0 +1,3 @@
+module github.com/paygress/traefik-paygress-headers
+
+go 1.22
