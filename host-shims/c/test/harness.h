@@ -14,8 +14,9 @@
 
 #include "paygress.h"
 
-static int h_failures = 0;
-static int h_checks = 0;
+#define H_UNUSED __attribute__((unused))
+static int h_failures H_UNUSED = 0;
+static int h_checks H_UNUSED = 0;
 
 #define CHECK(cond, ...)                                                   \
   do {                                                                     \
@@ -97,11 +98,11 @@ static paygress_request_info h_info(const char *path, const char *x_cashu, const
   return in;
 }
 
-static int h_span_eq(const char *p, size_t n, const char *lit) {
+H_UNUSED static int h_span_eq(const char *p, size_t n, const char *lit) {
   return p && strlen(lit) == n && memcmp(p, lit, n) == 0;
 }
 
-static const char *h_header(const paygress_header *h, size_t n, const char *name, size_t *vlen) {
+H_UNUSED static const char *h_header(const paygress_header *h, size_t n, const char *name, size_t *vlen) {
   for (size_t i = 0; i < n; i++) {
     if (h_span_eq(h[i].name, h[i].name_len, name)) {
       if (vlen) *vlen = h[i].value_len;
@@ -111,7 +112,7 @@ static const char *h_header(const paygress_header *h, size_t n, const char *name
   return NULL;
 }
 
-static int h_contains(const char *hay, size_t n, const char *needle) {
+H_UNUSED static int h_contains(const char *hay, size_t n, const char *needle) {
   size_t m = strlen(needle);
   if (!hay || m > n) return 0;
   for (size_t i = 0; i + m <= n; i++) if (memcmp(hay + i, needle, m) == 0) return 1;
