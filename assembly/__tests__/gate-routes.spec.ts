@@ -8,6 +8,8 @@ function rule(id: string, prefix: string, pattern: string, host: string, methods
   r.pattern = pattern;
   r.host = host;
   r.methods = methods;
+  r.prefixUtf8 = Uint8Array.wrap(String.UTF8.encode(prefix));
+  r.patternUtf8 = Uint8Array.wrap(String.UTF8.encode(pattern));
   return r;
 }
 
@@ -47,6 +49,9 @@ describe("route matching", () => {
     expect(matchRoute(rules, "GET", "api.test", "/api/a")!.id).toBe("api-host");
     expect(matchRoute(rules, "GET", "x", "/items/9")!.id).toBe("item");
     expect(matchRoute(rules, "GET", "x", "/other")!.id).toBe("all");
+    expect(matchRoute(rules, "GET", "x", "/items/9?x=/y")!.id).toBe("item");
+    expect(matchRoute(rules, "GET", "x", "/items/9/z")!.id).toBe("all");
+    expect(matchRoute([rule("utf", "/caf\u00e9", "", "", [])], "GET", "x", "/caf\u00e9/menu")!.id).toBe("utf");
     expect(matchRoute([rule("only", "/only", "", "", [])], "GET", "x", "/other")).toBeNull();
   });
 });

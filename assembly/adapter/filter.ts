@@ -7,13 +7,13 @@ import {
   BaseContext, Context, RootContext, FilterHeadersStatusValues, FilterDataStatusValues, GrpcStatusValues,
   LogLevelValues, HeaderPair, continue_request,
 } from "@solo-io/proxy-runtime/assembly";
-import { parseConfig } from "../gate/config";
-import { Decision, DecisionKind, Exchange, Gate, OUTCOME_PAID, OUTCOMES, RequestInfo, Stage } from "../gate/gate";
+import { RouteRule, parseConfig } from "../gate/config";
+import { Decision, DecisionKind, Exchange, Gate, Outcome, OUTCOMES, RequestInfo, Stage, outcomeName } from "../gate/gate";
 import * as imports from "@solo-io/proxy-runtime/assembly/imports";
 import { MintCall } from "../gate/mint-api";
 import {
-  HeaderName, MAP_HTTP_CALL_RESPONSE_HEADERS, Metrics, ProxyGateHost, RequestCounters, addResponseHeader, headerValue,
-  httpCallResponseBody, labelled, logAt, nowNanos, requestHeader,
+  HeaderName, MAP_HTTP_CALL_RESPONSE_HEADERS, MAP_REQUEST_HEADERS, Metrics, ProxyGateHost, RequestCounters,
+  addResponseHeader, headerValue, httpCallResponseBody, labelled, logAt, nowNanos, rawPtr, readRaw, releaseRaw, requestHeader,
 } from "./host";
 import { hostEnv } from "./wasi";
 
@@ -57,7 +57,16 @@ export class PaygressRoot extends RootContext {
     return true;
   }
 
+  /** Finished request contexts, reused so that the hot path allocates nothing. */
+  pool: Array<PaygressHttp> = [];
+
   createContext(contextId: u32): Context {
+    if (this.pool.length > 0) {
+      const c = this.pool.pop();
+      c.context_id = contextId;
+      c.reuse();
+      return c;
+    }
     return new PaygressHttp(contextId, this);
   }
 }
@@ -81,40 +90,51 @@ export class PaygressHttp extends Context {
       sendLocal(503, "paygress_not_configured", ["content-type", "application/json"], "{\"error\":\"paygress is not configured\"}");
       return FilterHeadersStatusValues.StopIteration;
     }
-    const req = this.root.req;
-    req.method = "GET";
-    req.path = "/";
-    req.host = "";
-    req.scheme = "";
-    req.xCashu = null;
-    req.authorization = null;
-    req.pass = null;
-    req.cookie = null;
-    const path = requestHeader(H_PATH);
-    if (path != null) req.path = path;
+    const ex = this.ex;
+    let method = "GET";
+    let host = "";
     if (gate.needsMethod) {
-      const method = requestHeader(H_METHOD);
-      if (method != null) req.method = method;
+      const m = requestHeader(H_METHOD);
+      if (m != null) method = m;
     }
     if (gate.needsHost) {
-      const host = requestHeader(H_AUTHORITY);
-      if (host != null) req.host = host;
+      const h = requestHeader(H_AUTHORITY);
+      if (h != null) host = h;
     }
-    // Only priced requests need the payment headers; a valid pass needs nothing more.
-    const ex = this.ex;
-    const rule = gate.route(req.method, req.host, req.path);
+    // Hot path: match the route on the raw :path bytes and check a pass on the raw header bytes;
+    // neither is decoded into a string, so a free or pass-holding request allocates nothing.
+    let rule: RouteRule | null;
+    const pathLen = readRaw(MAP_REQUEST_HEADERS, H_PATH);
+    if (pathLen >= 0) {
+      rule = gate.routeRaw(method, host, rawPtr(), pathLen);
+      releaseRaw();
+    } else {
+      rule = gate.route(method, host, "/");
+    }
     ex.route = rule;
     ex.routed = true;
-    if (rule != null && rule.price > 0) {
-      const pass = requestHeader(H_PASS);
-      if (pass != null && gate.tryPass(pass, rule, ex)) return FilterHeadersStatusValues.Continue;
-      req.pass = pass;
-      req.authorization = requestHeader(H_AUTHORIZATION);
-      req.xCashu = requestHeader(H_X_CASHU);
-      if (pass == null) req.cookie = requestHeader(H_COOKIE);
-      const scheme = requestHeader(H_SCHEME);
-      if (scheme != null) req.scheme = scheme;
+    if (rule == null || rule.price == 0) {
+      ex.outcome = Outcome.Free;
+      return FilterHeadersStatusValues.Continue;
     }
+    const passLen = readRaw(MAP_REQUEST_HEADERS, H_PASS);
+    if (passLen >= 0) {
+      const valid = gate.tryPassRaw(rawPtr(), passLen, rule, ex);
+      releaseRaw();
+      if (valid) return FilterHeadersStatusValues.Continue;
+    }
+
+    // Everything else (a payment, a challenge): decode what the gate needs.
+    const req = this.root.req;
+    req.method = method;
+    req.host = host;
+    req.path = ""; // already routed
+    req.pass = null;
+    req.authorization = requestHeader(H_AUTHORIZATION);
+    req.xCashu = requestHeader(H_X_CASHU);
+    req.cookie = passLen >= 0 ? null : requestHeader(H_COOKIE);
+    const scheme = requestHeader(H_SCHEME);
+    req.scheme = scheme != null ? scheme : "";
     return this.act(gate.onRequest(req, ex));
   }
 
@@ -174,16 +194,28 @@ export class PaygressHttp extends Context {
       return;
     }
     const d = gate.onMintResponse(this.ex, status, body);
-    if (this.ex.outcome == OUTCOME_PAID) this.audit();
+    if (this.ex.outcome == Outcome.Paid) this.audit();
     this.act(d);
   }
 
   onDelete(): void {
+    // A context whose mint call is still in flight is not reused: the late answer must find it.
     if (this.paused) this.gone = true;
+    else if (this.root.pool.length < 256) this.root.pool.push(this);
+  }
+
+  /** Resets this context for another request. */
+  reuse(): void {
+    this.callStarted = 0;
+    this.paused = false;
+    this.gone = false;
+    this.responseBytes = 0;
+    if (this.ex.heavy) this.ex = new Exchange();
+    else this.ex.resetFast();
   }
 
   onResponseHeaders(_headers: u32, _endOfStream: bool): FilterHeadersStatusValues {
-    if (this.ex.outcome == OUTCOME_PAID) {
+    if (this.ex.outcome == Outcome.Paid) {
       const h = this.root.gate!.responseHeaders(this.ex);
       for (let i = 0; i + 1 < h.length; i += 2) addResponseHeader(h[i], h[i + 1]);
     }
@@ -198,10 +230,10 @@ export class PaygressHttp extends Context {
 
   onLog(): void {
     const ex = this.ex;
-    if (ex.outcome.length == 0) return;
+    if (ex.outcome == Outcome.None) return;
     const route = ex.route == null ? -1 : ex.route!.index;
-    this.root.counters!.increment(route, ex.routeId, ex.mintIndex, ex.mintId, ex.outcomeIndex, ex.outcome);
-    if (ex.outcome == OUTCOME_PAID) {
+    this.root.counters!.increment(route, ex.routeId, ex.mintIndex, ex.mintId, <i32>ex.outcome, outcomeName(ex.outcome));
+    if (ex.outcome == Outcome.Paid) {
       this.root.metrics.increment(labelled("paygress_earned_total", ex.routeId, ex.mintId, ""), <i64>ex.earned);
     }
     this.audit();

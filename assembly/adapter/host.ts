@@ -5,6 +5,7 @@ import * as imports from "@solo-io/proxy-runtime/assembly/imports";
 import { LogLevelValues, WasmResultValues } from "@solo-io/proxy-runtime/assembly";
 import { GateHost } from "../gate/host";
 import { hostRandom } from "./wasi";
+import { armScratch, disarmScratch, release } from "./memory";
 
 export const MAP_REQUEST_HEADERS = 0;
 export const MAP_RESPONSE_HEADERS = 2;
@@ -30,7 +31,7 @@ function takeString(): string {
   const size = load<usize>(valueSize);
   if (ptr == 0) return "";
   const s = String.UTF8.decodeUnsafe(ptr, size);
-  __unpin(ptr); // our malloc pinned it; nothing references it any more
+  release(ptr); // our malloc pinned it; nothing references it any more
   return s;
 }
 
@@ -39,6 +40,34 @@ export function headerValue(map: i32, name: HeaderName): string | null {
   const r = imports.proxy_get_header_map_value(map, changetype<usize>(name.bytes), name.bytes.byteLength, valuePtr, valueSize);
   if (r != WasmResultValues.Ok) return null;
   return takeString();
+}
+
+let rawValuePtr: usize = 0;
+
+/**
+ * Reads a header value without decoding it: returns its length (-1 when absent); the bytes are at
+ * rawPtr() until releaseRaw() or the next host call. Small values land in the scratch area, so this
+ * allocates nothing.
+ */
+export function readRaw(map: i32, name: HeaderName): i32 {
+  armScratch();
+  const r = imports.proxy_get_header_map_value(map, changetype<usize>(name.bytes), name.bytes.byteLength, valuePtr, valueSize);
+  disarmScratch();
+  if (r != WasmResultValues.Ok) {
+    rawValuePtr = 0;
+    return -1;
+  }
+  rawValuePtr = load<usize>(valuePtr);
+  return <i32>load<usize>(valueSize);
+}
+
+export function rawPtr(): usize {
+  return rawValuePtr;
+}
+
+export function releaseRaw(): void {
+  release(rawValuePtr);
+  rawValuePtr = 0;
 }
 
 export function requestHeader(name: HeaderName): string | null {
@@ -94,7 +123,7 @@ function getShared(key: ArrayBuffer, out: SharedValue): bool {
       out.value = load<u64>(ptr);
       out.found = true;
     }
-    __unpin(ptr);
+    release(ptr);
   }
   return true;
 }

@@ -41,6 +41,9 @@ export class RouteRule {
   prefix: string = "/";
   /** Glob over the path: `*` matches within one segment, `**` matches anything. */
   pattern: string = "";
+  /** UTF-8 of `prefix` / `pattern`: requests are matched on the raw header bytes. */
+  prefixUtf8: Uint8Array = new Uint8Array(0);
+  patternUtf8: Uint8Array = new Uint8Array(0);
   /** Upper-case methods this rule applies to; empty = all. */
   methods: Array<string> = [];
   /** Price in `unit` per request; 0 makes the route free. */
@@ -250,8 +253,16 @@ function parseRoute(v: JsonValue, i: i32, ctx: Ctx): RouteRule | null {
   const r = v.asObject();
   if (r == null) { ctx.fail(where, "must be an object such as {\"prefix\": \"/\", \"price\": 10}"); return null; }
   if (!checkKeys(r, ["id", "host", "prefix", "pattern", "methods", "price", "pass_ttl_seconds"], where, ctx)) return null;
-  const rule = new RouteRule();
+  const rule = parseRouteFields(r, i, where, ctx);
+  if (rule == null) return null;
   rule.index = i;
+  rule.prefixUtf8 = Uint8Array.wrap(String.UTF8.encode(rule.prefix));
+  rule.patternUtf8 = Uint8Array.wrap(String.UTF8.encode(rule.pattern));
+  return rule;
+}
+
+function parseRouteFields(r: JsonObject, i: i32, where: string, ctx: Ctx): RouteRule | null {
+  const rule = new RouteRule();
   const id = getString(r, "id", where, ctx, 64);
   if (ctx.error.length > 0) return null;
   if (id != null) {

@@ -21,7 +21,7 @@ import { KeysetProofs, Proof, Token, TokenLimits } from "../core/cashu/types";
 import { toHex } from "../core/encoding/hex";
 import { GateConfig, MintConfig, RouteRule } from "./config";
 import { GateHost } from "./host";
-import { hostOnly, matchRoute, pathEnd } from "./routes";
+import { hostOnly, matchRoute, matchRouteRaw } from "./routes";
 import { PassBook, PassError, passErrorCode, passErrorReason } from "./pass";
 import { Challenge } from "./challenge";
 import {
@@ -77,15 +77,13 @@ const NO_ORDER = new Array<i32>(0);
 /** The one "let it through" decision (never modified). */
 export const CONTINUE = new Decision();
 
-/** Outcome labels (metrics `outcome`, audit `outcome`), and their indices for metric caches. */
+/** What the gate decided for a request (metrics `outcome` label, audit `outcome`). */
+export const enum Outcome { None = -1, Free = 0, Pass = 1, Paid = 2, Challenged = 3, Rejected = 4, Spent = 5, MintError = 6 }
 export const OUTCOMES: StaticArray<string> = ["free", "pass", "paid", "challenged", "rejected", "spent", "mint_error"];
-export const OUTCOME_FREE = "free";
-export const OUTCOME_PASS = "pass";
-export const OUTCOME_PAID = "paid";
-export const OUTCOME_CHALLENGED = "challenged";
-export const OUTCOME_REJECTED = "rejected";
-export const OUTCOME_SPENT = "spent";
-export const OUTCOME_MINT_ERROR = "mint_error";
+
+export function outcomeName(o: Outcome): string {
+  return o < 0 ? "" : OUTCOMES[o];
+}
 
 /** Per-request state, owned by the host's stream context. */
 export class Exchange {
@@ -117,7 +115,7 @@ export class Exchange {
   /** Whether this exchange already refreshed keysets (an unknown keyset id triggers one refresh). */
   refreshedKeysets: bool = false;
 
-  outcome: string = "";
+  outcome: Outcome = Outcome.None;
   /** Machine-readable reason code for the audit line and response details. */
   code: string = "";
   reason: string = "";
@@ -131,9 +129,19 @@ export class Exchange {
   audited: bool = false;
 
   get routeId(): string { return this.route == null ? "" : this.route!.id; }
-  get outcomeIndex(): i32 {
-    for (let i = 0; i < OUTCOMES.length; i++) if (OUTCOMES[i] == this.outcome) return i;
-    return -1;
+  /** Set once token handling starts: the exchange then holds more than the fast paths reset. */
+  heavy: bool = false;
+
+  /** Resets what the fast paths (free route, pass, plain 402) write, for reuse of this object. */
+  resetFast(): void {
+    this.route = null;
+    this.routed = false;
+    this.passChecked = false;
+    this.passPresented = false;
+    this.passError = PassError.None;
+    this.scheme = "";
+    this.outcome = Outcome.None;
+    this.code = "";
   }
   get mintId(): string { return this.mint == null ? "" : this.mint!.id; }
 }
@@ -176,7 +184,12 @@ export class Gate {
 
   /** The price rule for a request, or null when no rule matches. */
   route(method: string, host: string, path: string): RouteRule | null {
-    return matchRoute(this.config.routes, method, this.needsHost ? hostOnly(host) : "", path, pathEnd(path));
+    return matchRoute(this.config.routes, method, this.needsHost ? hostOnly(host) : "", path);
+  }
+
+  /** route() for a :path given as raw UTF-8 bytes (the adapter's hot path). */
+  routeRaw(method: string, host: string, p: usize, len: i32): RouteRule | null {
+    return matchRouteRaw(this.config.routes, method, this.needsHost ? hostOnly(host) : "", p, len);
   }
 
   // ---- request headers ------------------------------------------------------------------------
@@ -191,7 +204,18 @@ export class Gate {
     ex.passPresented = true;
     ex.passError = this.passes.verify(passText, rule.id, this.host.nowSeconds());
     if (ex.passError != PassError.None) return false;
-    ex.outcome = OUTCOME_PASS;
+    ex.outcome = Outcome.Pass;
+    return true;
+  }
+
+  /** tryPass() on the pass header's raw bytes [p, p+len) (no allocation). */
+  tryPassRaw(p: usize, len: i32, rule: RouteRule, ex: Exchange): bool {
+    ex.passChecked = true;
+    if (!this.passes.enabled) return false;
+    ex.passPresented = true;
+    ex.passError = this.passes.verifyRaw(p, len, rule.id, this.host.nowSeconds());
+    if (ex.passError != PassError.None) return false;
+    ex.outcome = Outcome.Pass;
     return true;
   }
 
@@ -203,7 +227,7 @@ export class Gate {
     const rule = ex.route;
     ex.scheme = req.scheme;
     if (rule == null || rule.price == 0) {
-      ex.outcome = OUTCOME_FREE;
+      ex.outcome = Outcome.Free;
       return CONTINUE;
     }
 
@@ -215,7 +239,7 @@ export class Gate {
 
     const header = extractPaymentToken(req.xCashu, req.authorization);
     if (header.error == PaymentHeaderError.NoToken) {
-      ex.outcome = OUTCOME_CHALLENGED;
+      ex.outcome = Outcome.Challenged;
       if (ex.passPresented) {
         ex.code = passErrorCode(ex.passError);
         return this.challenge.paymentRequired(rule, ex.code, passErrorReason(ex.passError) + "; pay again to get a new one");
@@ -223,6 +247,7 @@ export class Gate {
       ex.code = "payment_required";
       return this.challenge.plainPaymentRequired(rule);
     }
+    ex.heavy = true;
     if (!header.ok) return this.reject(ex, 400, "bad_payment_header", header.reason());
     ex.tokenSource = header.source;
 
@@ -501,7 +526,7 @@ export class Gate {
     }
     this.counters.release(ks.id, earningsCounters(ex));
     if (code == ERR_PROOFS_SPENT || code == ERR_PROOFS_PENDING) {
-      ex.outcome = OUTCOME_SPENT;
+      ex.outcome = Outcome.Spent;
       ex.code = code == ERR_PROOFS_SPENT ? "token_spent" : "token_pending";
       ex.reason = code == ERR_PROOFS_SPENT ? "this token was already spent" : "this token is being spent in another request";
       return this.challenge.paymentRequired(ex.route!, ex.code, ex.reason);
@@ -553,7 +578,7 @@ export class Gate {
       ex.passExpires = now + <u64>ttl;
       ex.pass = this.passes.issue(ex.route!.id, ex.passExpires);
     }
-    ex.outcome = OUTCOME_PAID;
+    ex.outcome = Outcome.Paid;
     ex.code = "paid";
     ex.stage = Stage.Done;
     return CONTINUE;
@@ -567,7 +592,7 @@ export class Gate {
   // ---- refusals -----------------------------------------------------------------------------------
 
   private reject(ex: Exchange, status: u32, code: string, reason: string): Decision {
-    ex.outcome = OUTCOME_REJECTED;
+    ex.outcome = Outcome.Rejected;
     ex.code = code;
     ex.reason = reason;
     ex.stage = Stage.Done;
@@ -575,7 +600,7 @@ export class Gate {
   }
 
   private mintFailure(ex: Exchange, status: u32, code: string, reason: string): Decision {
-    ex.outcome = OUTCOME_MINT_ERROR;
+    ex.outcome = Outcome.MintError;
     ex.code = code;
     ex.reason = reason;
     ex.stage = Stage.Done;
@@ -592,7 +617,7 @@ export class Gate {
   /** Headers to add to the upstream's response (flattened pairs); empty unless this request paid. */
   responseHeaders(ex: Exchange): Array<string> {
     const h = new Array<string>();
-    if (ex.outcome != OUTCOME_PAID) return h;
+    if (ex.outcome != Outcome.Paid) return h;
     if (ex.pass.length > 0) {
       h.push("x-paygress-pass"); h.push(ex.pass);
       h.push("x-paygress-pass-expires"); h.push(ex.passExpires.toString());
@@ -619,7 +644,7 @@ export class Gate {
     const w = new JsonWriter();
     w.beginObject()
       .kstr("event", "paygress.payment")
-      .kstr("outcome", ex.outcome)
+      .kstr("outcome", outcomeName(ex.outcome))
       .kstr("code", ex.code)
       .kstr("route", ex.routeId)
       .kstr("mint", ex.mintId)
@@ -628,7 +653,7 @@ export class Gate {
     if (ex.token != null) {
       w.ku64("amount", ex.token!.amount).ku64("proofs", <u64>ex.token!.proofCount).ku64("fee", ex.fee);
     }
-    if (ex.outcome == OUTCOME_PAID) {
+    if (ex.outcome == Outcome.Paid) {
       w.ku64("earned", ex.earned).ku64("change", ex.changeAmount);
       w.kstr("keyset", ex.outputKeyset!.id).key("counters").beginArray();
       for (let i = 0; i < ex.outputs.length; i++) if (ex.outputs[i].kind == OutputKind.Earnings) w.u64(ex.outputs[i].counter);

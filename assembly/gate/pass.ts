@@ -44,6 +44,7 @@ export function passErrorCode(e: PassError): string {
 
 const PREFIX = "p1.";
 const MAC_CHARS = 43; // base64url of 32 bytes, unpadded
+const MAX_PASS = 200;
 
 class SigningKey {
   constructor(public id: string, public hmac: HmacSha256Key) {}
@@ -75,47 +76,56 @@ export class PassBook {
 
   /** Checks a presented pass for `routeId` at time `now` (unix seconds). */
   verify(pass: string, routeId: string, now: u64): PassError {
-    if (pass.length > 200 || !pass.startsWith(PREFIX)) return PassError.Malformed;
-    // p1.<kid>.<exp>.<route>.<mac>: find the separators without splitting into new strings.
-    const d1 = 2;
-    const d2 = pass.indexOf(".", d1 + 1);
+    if (pass.length > MAX_PASS) return PassError.Malformed;
+    const n = this.ascii(pass, pass.length);
+    if (n < 0) return PassError.Malformed;
+    return this.verifyRaw(this.buf.dataStart, n, routeId, now);
+  }
+
+  /**
+   * verify() on the pass as raw bytes [p, p+len) — the adapter passes the header value where the
+   * host put it, so checking a pass allocates nothing.
+   */
+  verifyRaw(p: usize, len: i32, routeId: string, now: u64): PassError {
+    if (len > MAX_PASS || len < 4 || load<u8>(p) != 0x70 || load<u8>(p + 1) != 0x31 || load<u8>(p + 2) != 0x2e) return PassError.Malformed;
+    // p1.<kid>.<exp>.<route>.<mac>: find the separators.
+    const d2 = indexOfDot(p, 3, len);
     if (d2 < 0) return PassError.Malformed;
-    const d3 = pass.indexOf(".", d2 + 1);
+    const d3 = indexOfDot(p, d2 + 1, len);
     if (d3 < 0) return PassError.Malformed;
-    const d4 = pass.lastIndexOf(".");
-    if (d4 <= d3 || pass.length - d4 - 1 != MAC_CHARS) return PassError.Malformed;
+    const d4 = lastIndexOfDot(p, len);
+    if (d4 <= d3 || len - d4 - 1 != MAC_CHARS) return PassError.Malformed;
 
     // Expiry: decimal digits only, no overflow.
-    let exp: u64 = 0;
     if (d3 - d2 - 1 < 1 || d3 - d2 - 1 > 19) return PassError.Malformed;
+    let exp: u64 = 0;
     for (let i = d2 + 1; i < d3; i++) {
-      const c = pass.charCodeAt(i);
+      const c = <u32>load<u8>(p + <usize>i);
       if (c < 0x30 || c > 0x39) return PassError.Malformed;
       exp = exp * 10 + <u64>(c - 0x30);
     }
+    for (let i = 0; i < d4; i++) if (load<u8>(p + <usize>i) > 0x7e) return PassError.Malformed;
 
-    const key = this.findKey(pass, d1 + 1, d2);
+    const key = this.findKey(p, 3, d2);
     if (key == null) return PassError.UnknownKey;
 
     // Authenticate before trusting the route or the expiry in it.
-    const n = this.ascii(pass, d4);
-    if (n < 0) return PassError.Malformed;
-    key.hmac.macPtrInto(this.buf.dataStart, n, this.mac);
-    if (!macMatches(this.mac, pass, d4 + 1)) return PassError.BadSignature;
+    key.hmac.macPtrInto(p, d4, this.mac);
+    if (!macMatches(this.mac, p + <usize>d4 + 1)) return PassError.BadSignature;
 
-    if (!rangeEquals(pass, d3 + 1, d4, routeId)) return PassError.WrongScope;
+    if (!rangeEqualsAscii(p, d3 + 1, d4, routeId)) return PassError.WrongScope;
     if (exp <= now) return PassError.Expired;
     return PassError.None;
   }
 
-  private findKey(pass: string, start: i32, end: i32): SigningKey | null {
+  private findKey(p: usize, start: i32, end: i32): SigningKey | null {
     for (let i = 0; i < this.keys.length; i++) {
-      if (rangeEquals(pass, start, end, this.keys[i].id)) return this.keys[i];
+      if (rangeEqualsAscii(p, start, end, this.keys[i].id)) return this.keys[i];
     }
     return null;
   }
 
-  /** Copies the first `len` characters of an ASCII string into the scratch buffer; -1 if not ASCII. */
+/** Copies the first `len` characters of an ASCII string into the scratch buffer; -1 if not ASCII. */
   private ascii(s: string, len: i32): i32 {
     if (len > this.buf.length) this.buf = new Uint8Array(len * 2);
     const dst = this.buf.dataStart;
@@ -129,36 +139,50 @@ export class PassBook {
   }
 }
 
-function rangeEquals(s: string, start: i32, end: i32, what: string): bool {
+function indexOfDot(p: usize, from: i32, len: i32): i32 {
+  for (let i = from; i < len; i++) if (load<u8>(p + <usize>i) == 0x2e) return i;
+  return -1;
+}
+
+function lastIndexOfDot(p: usize, len: i32): i32 {
+  for (let i = len - 1; i >= 0; i--) if (load<u8>(p + <usize>i) == 0x2e) return i;
+  return -1;
+}
+
+/** Whether the bytes [p+start, p+end) equal the ASCII string `what`. */
+function rangeEqualsAscii(p: usize, start: i32, end: i32, what: string): bool {
   if (end - start != what.length) return false;
-  return memory.compare(changetype<usize>(s) + (<usize>start << 1), changetype<usize>(what), <usize>what.length << 1) == 0;
+  const w = changetype<usize>(what);
+  for (let i = 0; i < what.length; i++) {
+    if (<u32>load<u8>(p + <usize>(start + i)) != <u32>load<u16>(w + (<usize>i << 1))) return false;
+  }
+  return true;
 }
 
 const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /**
- * Constant-time check that `s[at .. at+43)` is the unpadded base64url encoding of `mac`: encodes
- * the expected characters on the fly and ORs all differences, so timing does not reveal where a
- * forged MAC first differs.
+ * Constant-time check that the 43 bytes at `s` are the unpadded base64url encoding of `mac`:
+ * encodes the expected characters on the fly and ORs all differences, so timing does not reveal
+ * where a forged MAC first differs.
  */
-function macMatches(mac: Uint8Array, s: string, at: i32): bool {
+function macMatches(mac: Uint8Array, s: usize): bool {
   const alpha = changetype<usize>(B64URL);
-  const src = changetype<usize>(s) + (<usize>at << 1);
   const m = mac.dataStart;
   let diff: u32 = 0;
   let j: usize = 0;
   for (let i = 0; i < 30; i += 3) {
     const v = (<u32>load<u8>(m + i) << 16) | (<u32>load<u8>(m + i + 1) << 8) | <u32>load<u8>(m + i + 2);
-    diff |= <u32>load<u16>(src + j) ^ <u32>load<u16>(alpha + ((v >> 18) << 1));
-    diff |= <u32>load<u16>(src + j + 2) ^ <u32>load<u16>(alpha + (((v >> 12) & 63) << 1));
-    diff |= <u32>load<u16>(src + j + 4) ^ <u32>load<u16>(alpha + (((v >> 6) & 63) << 1));
-    diff |= <u32>load<u16>(src + j + 6) ^ <u32>load<u16>(alpha + ((v & 63) << 1));
-    j += 8;
+    diff |= <u32>load<u8>(s + j) ^ <u32>load<u16>(alpha + ((v >> 18) << 1));
+    diff |= <u32>load<u8>(s + j + 1) ^ <u32>load<u16>(alpha + (((v >> 12) & 63) << 1));
+    diff |= <u32>load<u8>(s + j + 2) ^ <u32>load<u16>(alpha + (((v >> 6) & 63) << 1));
+    diff |= <u32>load<u8>(s + j + 3) ^ <u32>load<u16>(alpha + ((v & 63) << 1));
+    j += 4;
   }
   // Last two bytes -> three characters.
   const v = (<u32>load<u8>(m + 30) << 8) | <u32>load<u8>(m + 31);
-  diff |= <u32>load<u16>(src + j) ^ <u32>load<u16>(alpha + ((v >> 10) << 1));
-  diff |= <u32>load<u16>(src + j + 2) ^ <u32>load<u16>(alpha + (((v >> 4) & 63) << 1));
-  diff |= <u32>load<u16>(src + j + 4) ^ <u32>load<u16>(alpha + (((v & 15) << 2) << 1));
+  diff |= <u32>load<u8>(s + j) ^ <u32>load<u16>(alpha + ((v >> 10) << 1));
+  diff |= <u32>load<u8>(s + j + 1) ^ <u32>load<u16>(alpha + (((v >> 4) & 63) << 1));
+  diff |= <u32>load<u8>(s + j + 2) ^ <u32>load<u16>(alpha + (((v & 15) << 2) << 1));
   return diff == 0;
 }

@@ -1,9 +1,19 @@
 // Route matching: which price rule applies to a request. First matching rule wins; a request no
 // rule matches is not priced (the gate lets it through), so configurations normally end with a
-// catch-all rule.
+// catch-all rule. Paths are matched as UTF-8 bytes, so the adapter can match the raw :path the
+// host handed over without decoding it into a string (the hot path allocates nothing).
 import { RouteRule } from "./config";
 
-/** Length of the path part of `path` (before any query string or fragment). */
+/** Length of the path part of the bytes [p, p+len) (before any '?' or '#'). */
+export function pathEndRaw(p: usize, len: i32): i32 {
+  for (let i = 0; i < len; i++) {
+    const c = load<u8>(p + <usize>i);
+    if (c == 0x3f || c == 0x23) return i;
+  }
+  return len;
+}
+
+/** Length of the path part of `path` (before any query string or fragment), in UTF-16 units. */
 export function pathEnd(path: string): i32 {
   const n = path.length;
   const p = changetype<usize>(path);
@@ -16,11 +26,7 @@ export function pathEnd(path: string): i32 {
 
 /** The path without its query string or fragment. */
 export function pathOnly(path: string): string {
-  let end = path.length;
-  const q = path.indexOf("?");
-  if (q >= 0) end = q;
-  const h = path.indexOf("#");
-  if (h >= 0 && h < end) end = h;
+  const end = pathEnd(path);
   return end == path.length ? path : path.substring(0, end);
 }
 
@@ -47,60 +53,71 @@ export function hostMatches(rule: string, host: string): bool {
 }
 
 /**
- * Glob match of `path` against `pattern`: `*` matches any run of characters except '/', `**`
- * matches any run including '/'. Iterative with backtracking to the last star; patterns come from
- * the configuration and paths are bounded by the proxy, so this stays small.
+ * Glob match of the bytes [s, s+n) against `pat`: `*` matches any run of bytes except '/', `**`
+ * matches any run including '/'. Backtracks to the last star; patterns come from the configuration
+ * and paths are bounded by the proxy, so this stays small.
  */
-export function globMatch(pattern: string, path: string, end: i32 = -1): bool {
-  return globAt(pattern, 0, path, 0, end < 0 ? path.length : end);
-}
-
-function globAt(p: string, pi: i32, s: string, si: i32, n: i32): bool {
-  while (pi < p.length) {
-    const c = p.charCodeAt(pi);
+function globRaw(pat: Uint8Array, pi: i32, s: usize, si: i32, n: i32): bool {
+  const pl = pat.length;
+  const pp = pat.dataStart;
+  while (pi < pl) {
+    const c = load<u8>(pp + <usize>pi);
     if (c == 0x2a) {
-      const double = pi + 1 < p.length && p.charCodeAt(pi + 1) == 0x2a;
+      const double = pi + 1 < pl && load<u8>(pp + <usize>pi + 1) == 0x2a;
       const next = pi + (double ? 2 : 1);
-      if (next == p.length) {
+      if (next == pl) {
         if (double) return true;
-        for (let k = si; k < n; k++) if (s.charCodeAt(k) == 0x2f) return false;
+        for (let k = si; k < n; k++) if (load<u8>(s + <usize>k) == 0x2f) return false;
         return true;
       }
       for (let k = si; k <= n; k++) {
-        if (globAt(p, next, s, k, n)) return true;
-        if (k < n && !double && s.charCodeAt(k) == 0x2f) return false;
+        if (globRaw(pat, next, s, k, n)) return true;
+        if (k < n && !double && load<u8>(s + <usize>k) == 0x2f) return false;
       }
       return false;
     }
-    if (si >= n || s.charCodeAt(si) != c) return false;
+    if (si >= n || load<u8>(s + <usize>si) != c) return false;
     pi++;
     si++;
   }
   return si == n;
 }
 
-/** Whether s[0, end) starts with `prefix`. */
-function hasPrefix(s: string, end: i32, prefix: string): bool {
-  const n = prefix.length;
-  if (n > end) return false;
-  return memory.compare(changetype<usize>(s), changetype<usize>(prefix), <usize>n << 1) == 0;
+/** Glob match of a whole path string (see globRaw). */
+export function globMatch(pattern: string, path: string): bool {
+  const pat = Uint8Array.wrap(String.UTF8.encode(pattern));
+  const b = String.UTF8.encode(path);
+  return globRaw(pat, 0, changetype<usize>(b), 0, b.byteLength);
 }
 
-export function ruleMatches(rule: RouteRule, method: string, host: string, path: string, end: i32): bool {
+function hasPrefixRaw(s: usize, n: i32, prefix: Uint8Array): bool {
+  const k = prefix.length;
+  if (k > n) return false;
+  return memory.compare(s, prefix.dataStart, <usize>k) == 0;
+}
+
+/** Whether `rule` applies; the path is the bytes [p, p+end) (query already cut off). */
+export function ruleMatchesRaw(rule: RouteRule, method: string, host: string, p: usize, end: i32): bool {
   if (!hostMatches(rule.host, host)) return false;
   if (rule.methods.length > 0 && !rule.methods.includes(method)) return false;
-  if (rule.pattern.length > 0) return globMatch(rule.pattern, path, end);
-  return hasPrefix(path, end, rule.prefix);
+  if (rule.pattern.length > 0) return globRaw(rule.patternUtf8, 0, p, 0, end);
+  return hasPrefixRaw(p, end, rule.prefixUtf8);
 }
 
 /**
- * The first rule matching the request, or null. `host` must be normalised (hostOnly); only
- * path[0, end) is matched (pass pathEnd(path) to ignore the query string without copying).
+ * The first rule matching a request whose :path is the UTF-8 bytes [p, p+len), or null. `host`
+ * must be normalised (hostOnly), or "" when no rule names a host.
  */
-export function matchRoute(rules: Array<RouteRule>, method: string, host: string, path: string, end: i32 = -1): RouteRule | null {
-  const n = end < 0 ? pathEnd(path) : end;
+export function matchRouteRaw(rules: Array<RouteRule>, method: string, host: string, p: usize, len: i32): RouteRule | null {
+  const end = pathEndRaw(p, len);
   for (let i = 0; i < rules.length; i++) {
-    if (ruleMatches(rules[i], method, host, path, n)) return rules[i];
+    if (ruleMatchesRaw(rules[i], method, host, p, end)) return rules[i];
   }
   return null;
+}
+
+/** matchRouteRaw for a path string. */
+export function matchRoute(rules: Array<RouteRule>, method: string, host: string, path: string): RouteRule | null {
+  const b = String.UTF8.encode(path);
+  return matchRouteRaw(rules, method, host, changetype<usize>(b), b.byteLength);
 }
