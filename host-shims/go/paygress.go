@@ -23,9 +23,22 @@ package paygress
 #include "paygress.h"
 
 // One crossing per phase: these helpers combine what Go would otherwise do in several cgo calls.
-// Strings come in one Go byte buffer (no Go pointers inside, used only during the call) with
-// their lengths; a negative length means "header absent".
-static const paygress_decision *pg_begin(paygress *p, paygress_request **out, const char *buf, const long long *lens) {
+// Out-parameters live in a per-instance scratch struct in C memory (so no Go variable escapes to
+// the heap for a cgo call). Strings come in one Go byte buffer (no Go pointers inside, used only
+// during the call) with their lengths in s->lens; a negative length means "header absent".
+typedef struct pg_scratch {
+  long long lens[8];
+  paygress_request *req;
+  const paygress_event *ev;
+  size_t nev;
+  size_t n;
+} pg_scratch;
+
+static const paygress_decision *pg_begin(paygress *p, pg_scratch *s, const char *buf) {
+  const long long *lens = s->lens;
+  paygress_request **out = &s->req;
+  const paygress_event **ev = &s->ev;
+  size_t *nev = &s->nev;
   const char *f[8];
   size_t n[8];
   size_t off = 0;
@@ -38,8 +51,28 @@ static const paygress_decision *pg_begin(paygress *p, paygress_request **out, co
   };
   paygress_request *r = paygress_request_new(p);
   *out = r;
+  *nev = 0;
   if (!r) return NULL;
-  return paygress_request_headers(r, &in);
+  const paygress_decision *d = paygress_request_headers(r, &in);
+  *ev = paygress_events(p, nev);
+  return d;
+}
+
+static const paygress_decision *pg_call_response(paygress *p, pg_scratch *s, paygress_request *r, uint32_t status, const char *body, size_t len) {
+  const paygress_decision *d = paygress_call_response(r, status, body, len);
+  s->ev = paygress_events(p, &s->nev);
+  return d;
+}
+
+static const paygress_header *pg_response(paygress *p, pg_scratch *s, paygress_request *r) {
+  const paygress_header *h = paygress_response_headers(r, &s->n);
+  s->ev = paygress_events(p, &s->nev);
+  return h;
+}
+
+static void pg_finish(paygress *p, pg_scratch *s, paygress_request *r) {
+  paygress_request_finish(r);
+  s->ev = paygress_events(p, &s->nev);
 }
 */
 import "C"
@@ -117,6 +150,7 @@ type Event struct {
 type instance struct {
 	mu  sync.Mutex
 	p   *C.paygress
+	s   *C.pg_scratch // C memory, one per instance (guarded by mu)
 	buf []byte
 }
 
@@ -158,13 +192,15 @@ func newInstance(config []byte, env []string, shared *Shared, maxMemoryMB, minLo
 		return nil, nil, errors.New("paygress: " + msg)
 	}
 	in := &instance{p: p, buf: make([]byte, 0, 1024)}
-	return in, in.events(), nil
+	in.s = (*C.pg_scratch)(C.calloc(1, C.size_t(unsafe.Sizeof(C.pg_scratch{}))))
+	var n C.size_t
+	ev := C.paygress_events(p, &n)
+	return in, logLines(ev, n), nil
 }
 
-// events copies the events of the last call (caller holds mu).
-func (in *instance) events() []Event {
-	var n C.size_t
-	ev := C.paygress_events(in.p, &n)
+// logLines copies the log events among ev[0:n] (caller holds mu: they live until the next call).
+// Metric events need no copy: the store aggregates them.
+func logLines(ev *C.paygress_event, n C.size_t) []Event {
 	if n == 0 {
 		return nil
 	}
@@ -185,6 +221,7 @@ func (in *instance) destroy() {
 	defer in.mu.Unlock()
 	if in.p != nil {
 		C.paygress_destroy(in.p)
+		C.free(unsafe.Pointer(in.s))
 		in.p = nil
 	}
 }
@@ -246,74 +283,64 @@ func copyDecision(d *C.paygress_decision) decision {
 }
 
 // begin starts a request and delivers its headers (caller holds mu).
-func (in *instance) begin(info *RequestInfo) (*C.paygress_request, decision) {
-	var lens [8]C.longlong
+func (in *instance) begin(info *RequestInfo) (*C.paygress_request, decision, []Event) {
+	s := in.s
 	b := in.buf[:0]
-	add := func(i int, s string, present bool) {
-		if !present {
-			lens[i] = -1
-			return
-		}
-		lens[i] = C.longlong(len(s))
-		b = append(b, s...)
+	fields := [8]*string{&info.Method, &info.Path, &info.Authority, nil, info.XCashu, info.Authorization, info.Pass, info.Cookie}
+	if info.Scheme != "" {
+		fields[3] = &info.Scheme
 	}
-	opt := func(i int, s *string) {
-		if s == nil {
-			add(i, "", false)
-		} else {
-			add(i, *s, true)
+	for i, f := range fields {
+		if f == nil {
+			s.lens[i] = -1
+			continue
 		}
+		s.lens[i] = C.longlong(len(*f))
+		b = append(b, *f...)
 	}
-	add(0, info.Method, true)
-	add(1, info.Path, true)
-	add(2, info.Authority, true)
-	add(3, info.Scheme, info.Scheme != "")
-	opt(4, info.XCashu)
-	opt(5, info.Authorization)
-	opt(6, info.Pass)
-	opt(7, info.Cookie)
 	in.buf = b
-	var req *C.paygress_request
 	var bp *C.char
 	if len(b) > 0 {
 		bp = (*C.char)(unsafe.Pointer(&b[0]))
 	}
-	d := C.pg_begin(in.p, &req, bp, &lens[0])
+	d := C.pg_begin(in.p, s, bp)
 	runtime.KeepAlive(b)
 	if d == nil {
 		return nil, decision{kind: kindRespond, status: 503, internal: true,
 			headers: []Header{{"content-type", "application/json"}, {"retry-after", "1"}},
-			body:    []byte(`{"error":"internal_error","message":"out of memory"}`)}
+			body:    []byte(`{"error":"internal_error","message":"out of memory"}`)}, nil
 	}
-	return req, copyDecision(d)
+	return s.req, copyDecision(d), logLines(s.ev, s.nev)
 }
 
-func (in *instance) callResponse(req *C.paygress_request, status int, body []byte) decision {
+func (in *instance) callResponse(req *C.paygress_request, status int, body []byte) (decision, []Event) {
 	var bp *C.char
 	if len(body) > 0 {
 		bp = (*C.char)(unsafe.Pointer(&body[0]))
 	}
-	d := C.paygress_call_response(req, C.uint32_t(status), bp, C.size_t(len(body)))
+	d := C.pg_call_response(in.p, in.s, req, C.uint32_t(status), bp, C.size_t(len(body)))
 	runtime.KeepAlive(body)
-	return copyDecision(d)
+	return copyDecision(d), logLines(in.s.ev, in.s.nev)
 }
 
-func (in *instance) responseHeaders(req *C.paygress_request) []Header {
-	var n C.size_t
-	h := C.paygress_response_headers(req, &n)
+func (in *instance) responseHeaders(req *C.paygress_request) ([]Header, []Event) {
+	h := C.pg_response(in.p, in.s, req)
+	events := logLines(in.s.ev, in.s.nev)
+	n := int(in.s.n)
 	if n == 0 {
-		return nil
+		return nil, events
 	}
-	hs := unsafe.Slice(h, int(n))
+	hs := unsafe.Slice(h, n)
 	out := make([]Header, len(hs))
 	for i := range hs {
 		out[i] = Header{str(hs[i].name, hs[i].name_len), str(hs[i].value, hs[i].value_len)}
 	}
-	return out
+	return out, events
 }
 
-func (in *instance) finish(req *C.paygress_request) {
-	C.paygress_request_finish(req)
+func (in *instance) finish(req *C.paygress_request) []Event {
+	C.pg_finish(in.p, in.s, req)
+	return logLines(in.s.ev, in.s.nev)
 }
 
 func (in *instance) trapCount() uint64 { return uint64(C.paygress_trap_count(in.p)) }

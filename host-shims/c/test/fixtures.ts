@@ -65,3 +65,38 @@ if (process.argv[1] && process.argv[1].endsWith("fixtures.ts")) {
   writeNativeFixtures(dir);
   console.log(`fixtures written to ${dir}`);
 }
+
+/**
+ * A fake mint over HTTP serving the fixtures (for benchmarks of real hosts without a real mint):
+ * keysets, keys, an empty restore, and swaps signed with the generator point.
+ */
+export async function startFakeMint(dir: string): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  const { createServer } = await import("node:http");
+  const { readFileSync } = await import("node:fs");
+  const keysets = readFileSync(join(dir, "keysets.json"));
+  const keys = readFileSync(join(dir, "keys.json"));
+  const G = "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const url = req.url ?? "";
+      const json = (body: string | Buffer) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+        res.end(body);
+      };
+      if (url === "/v1/keysets") return json(keysets);
+      if (url.startsWith("/v1/keys/")) return json(keys);
+      if (url === "/v1/restore") return json(`{"outputs":[],"signatures":[]}`);
+      if (url === "/v1/swap") {
+        const body = JSON.parse(Buffer.concat(chunks).toString() || "{}") as { outputs?: Array<{ amount: number; id: string }> };
+        return json(JSON.stringify({ signatures: (body.outputs ?? []).map((o) => ({ amount: o.amount, id: o.id, C_: G })) }));
+      }
+      res.writeHead(404);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}`, port, close: () => new Promise<void>((r) => { server.closeAllConnections?.(); server.close(() => r()); }) };
+}
