@@ -181,16 +181,14 @@ type Exchange struct {
 // the exchange and, when the gate answers the request itself, that answer (nil: let it through).
 func (g *Gate) Check(info *RequestInfo) (*Exchange, *Answer) {
 	in := g.pool.acquire()
-	req, d := in.begin(info)
-	ev := in.events()
+	req, d, ev := in.begin(info)
 	in.mu.Unlock()
 	g.deliver(ev)
 	ex := &Exchange{g: g, in: in, req: req}
 	for d.kind == kindCall {
 		status, body := g.mintCall(&d)
 		in.mu.Lock()
-		d = in.callResponse(req, status, body)
-		ev = in.events()
+		d, ev = in.callResponse(req, status, body)
 		in.mu.Unlock()
 		g.deliver(ev)
 	}
@@ -212,8 +210,8 @@ func (e *Exchange) ResponseHeaders() []Header {
 	}
 	e.haveResp = true
 	e.in.mu.Lock()
-	e.added = e.in.responseHeaders(e.req)
-	ev := e.in.events()
+	var ev []Event
+	e.added, ev = e.in.responseHeaders(e.req)
 	e.in.mu.Unlock()
 	e.g.deliver(ev)
 	return e.added
@@ -226,8 +224,7 @@ func (e *Exchange) Finish() {
 	}
 	e.done = true
 	e.in.mu.Lock()
-	e.in.finish(e.req)
-	ev := e.in.events()
+	ev := e.in.finish(e.req)
 	e.in.mu.Unlock()
 	e.req = nil
 	e.g.deliver(ev)
