@@ -60,3 +60,42 @@ describe("passes", () => {
     }
   });
 });
+
+describe("pass cache (memoized verification)", () => {
+  it("answers a repeated pass exactly like the first time: scope, expiry, tampering", () => {
+    const b = book([key("k1", 1)]);
+    const p = b.issue("api", 1000);
+    expect(b.verify(p, "api", 10)).toBe(PassError.None); // verified with HMAC, cached
+    expect(b.verify(p, "api", 10)).toBe(PassError.None); // from the cache
+    expect(b.verify(p, "other", 10)).toBe(PassError.WrongScope);
+    expect(b.verify(p, "api", 1000)).toBe(PassError.Expired);
+    expect(b.verify(p, "api", 999)).toBe(PassError.None);
+    for (let i = 0; i < p.length; i++) {
+      const t = p.substring(0, i) + (p.charCodeAt(i) == 0x41 ? "B" : "A") + p.substring(i + 1);
+      expect(b.verify(t, "api", 10)).not.toBe(PassError.None);
+    }
+    // A prefix or extension of a cached pass is not a hit.
+    expect(b.verify(p.substring(0, p.length - 1), "api", 10)).not.toBe(PassError.None);
+    expect(b.verify(p + "A", "api", 10)).not.toBe(PassError.None);
+  });
+
+  it("keeps answering correctly when many passes compete for the cache", () => {
+    const b = book([key("k1", 1)]);
+    const passes = new Array<string>();
+    for (let i = 0; i < 2000; i++) passes.push(b.issue("r" + (i % 7).toString(), 5000 + <u64>i));
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < passes.length; i++) {
+        expect(b.verify(passes[i], "r" + (i % 7).toString(), 4000)).toBe(PassError.None);
+        expect(b.verify(passes[i], "r" + ((i + 1) % 7).toString(), 4000)).toBe(PassError.WrongScope);
+      }
+    }
+  });
+
+  it("does not carry verdicts across key sets", () => {
+    const signer = book([key("k1", 1)]);
+    const p = signer.issue("api", 1000);
+    expect(signer.verify(p, "api", 10)).toBe(PassError.None);
+    const other = book([key("k1", 2)]);
+    expect(other.verify(p, "api", 10)).toBe(PassError.BadSignature);
+  });
+});

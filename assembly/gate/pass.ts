@@ -7,6 +7,7 @@
 // comparison. Several keys verify (rotation: the first configured key signs); an unknown key id,
 // a wrong route, an expiry in the past or any altered byte is rejected with a named reason.
 import { HmacSha256Key } from "../core/crypto/hmac";
+import { ctEqualPtr } from "../core/crypto/ct";
 import { encodeBase64Url } from "../core/encoding/base64";
 import { PassConfig } from "./config";
 
@@ -45,15 +46,55 @@ export function passErrorCode(e: PassError): string {
 const PREFIX = "p1.";
 const MAC_CHARS = 43; // base64url of 32 bytes, unpadded
 const MAX_PASS = 200;
+const CACHE_SLOTS = 512; // power of two
+const SLOT_BYTES = 128; // passes longer than this are verified but not cached
 
 class SigningKey {
   constructor(public id: string, public hmac: HmacSha256Key) {}
+}
+
+/**
+ * Passes this gate has already authenticated, so that a pass presented again (the common case:
+ * one payment, many requests) costs a hash and a constant-time comparison instead of an HMAC. It
+ * memoizes a deterministic function (the key set of a PassBook never changes), and a hit is an
+ * exact byte-for-byte match compared in constant time, so it accepts exactly what verify() would.
+ */
+class PassCache {
+  lens: StaticArray<i32> = new StaticArray<i32>(CACHE_SLOTS);
+  exps: StaticArray<u64> = new StaticArray<u64>(CACHE_SLOTS);
+  routes: Array<string> = new Array<string>(CACHE_SLOTS).fill("");
+  bytes: Uint8Array = new Uint8Array(CACHE_SLOTS * SLOT_BYTES);
+
+  slot(p: usize, len: i32): i32 {
+    // FNV-1a; the slot depends only on the presented bytes, never on a secret.
+    let h: u32 = 0x811c9dc5;
+    for (let i = 0; i < len; i++) h = (h ^ <u32>load<u8>(p + <usize>i)) * 0x01000193;
+    return <i32>(h & (CACHE_SLOTS - 1));
+  }
+
+  /** The slot holding exactly these bytes, or -1. */
+  find(p: usize, len: i32): i32 {
+    if (len > SLOT_BYTES) return -1;
+    const s = this.slot(p, len);
+    if (unchecked(this.lens[s]) != len) return -1;
+    return ctEqualPtr(this.bytes.dataStart + <usize>s * SLOT_BYTES, p, len) ? s : -1;
+  }
+
+  store(p: usize, len: i32, route: string, exp: u64): void {
+    if (len > SLOT_BYTES) return;
+    const s = this.slot(p, len);
+    memory.copy(this.bytes.dataStart + <usize>s * SLOT_BYTES, p, len);
+    unchecked(this.lens[s] = len);
+    unchecked(this.exps[s] = exp);
+    this.routes[s] = route;
+  }
 }
 
 export class PassBook {
   private keys: Array<SigningKey> = [];
   private mac: Uint8Array = new Uint8Array(32);
   private buf: Uint8Array = new Uint8Array(256);
+  private cache: PassCache = new PassCache();
 
   constructor(public config: PassConfig) {
     for (let i = 0; i < config.keys.length; i++) {
@@ -87,6 +128,17 @@ export class PassBook {
    * host put it, so checking a pass allocates nothing.
    */
   verifyRaw(p: usize, len: i32, routeId: string, now: u64): PassError {
+    const hit = this.cache.find(p, len);
+    if (hit >= 0) {
+      if (this.cache.routes[hit] != routeId) return PassError.WrongScope;
+      if (unchecked(this.cache.exps[hit]) <= now) return PassError.Expired;
+      return PassError.None;
+    }
+    return this.verifyUncached(p, len, routeId, now);
+  }
+
+  /** The full check: parse, find the key, HMAC, constant-time compare, scope and expiry. */
+  private verifyUncached(p: usize, len: i32, routeId: string, now: u64): PassError {
     if (len > MAX_PASS || len < 4 || load<u8>(p) != 0x70 || load<u8>(p + 1) != 0x31 || load<u8>(p + 2) != 0x2e) return PassError.Malformed;
     // p1.<kid>.<exp>.<route>.<mac>: find the separators.
     const d2 = indexOfDot(p, 3, len);
@@ -113,6 +165,9 @@ export class PassBook {
     key.hmac.macPtrInto(p, d4, this.mac);
     if (!macMatches(this.mac, p + <usize>d4 + 1)) return PassError.BadSignature;
 
+    // Authentic: remember it (with its own route and expiry) before judging scope and time.
+    this.cache.store(p, len, routeId.length == d4 - d3 - 1 && rangeEqualsAscii(p, d3 + 1, d4, routeId)
+      ? routeId : String.UTF8.decodeUnsafe(p + <usize>d3 + 1, <usize>(d4 - d3 - 1)), exp);
     if (!rangeEqualsAscii(p, d3 + 1, d4, routeId)) return PassError.WrongScope;
     if (exp <= now) return PassError.Expired;
     return PassError.None;

@@ -21,14 +21,16 @@ export class Sha256 {
 
   /** Restores the chaining state (used by HMAC to skip re-hashing padded keys). */
   setState(state: StaticArray<u32>, bytesSoFar: u64): void {
-    for (let i = 0; i < 8; i++) this.h[i] = state[i];
+    if (state.length < 8) return; // not a chaining state: leave the hasher as it is
+    memory.copy(changetype<usize>(this.h), changetype<usize>(state), 32);
     this.bufLen = 0;
     this.total = bytesSoFar;
   }
 
   /** Copies the chaining state; valid only on a 64-byte boundary. */
   getState(out: StaticArray<u32>): void {
-    for (let i = 0; i < 8; i++) out[i] = this.h[i];
+    if (out.length < 8) return;
+    memory.copy(changetype<usize>(out), changetype<usize>(this.h), 32);
   }
 
   update(data: Uint8Array): Sha256 {
@@ -79,7 +81,8 @@ export class Sha256 {
     store<u64>(buf + 56, bswap<u64>(bits));
     compress(this.h, buf);
     const o = out.dataStart;
-    for (let i = 0; i < 8; i++) store<u32>(o + (i << 2), bswap<u32>(this.h[i]));
+    const h = this.h;
+    for (let i = 0; i < 8; i++) store<u32>(o + (i << 2), bswap<u32>(unchecked(h[i])));
   }
 
   digest(): Uint8Array {
