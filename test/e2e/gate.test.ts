@@ -20,5 +20,6 @@ paymentScenarios("Envoy", async (ctx: ScenarioContext) => {
     kill: () => envoy.proc.kill(),
     restart: async () => { envoy = ctx.stack.add(await new Envoy({ ...opts, name: `envoy-restart-${++restarts}` }).start()); },
     metrics: () => envoy.admin("/stats/prometheus"),
+    logs: () => envoy.proc.log(),
   };
-}, { metrics: true });
+}, { metrics: true, logs: true });

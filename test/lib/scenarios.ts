@@ -15,7 +15,7 @@ import { sleep, waitFor } from "./procs.ts";
 import { TestWallet } from "./wallet.ts";
 import { Stack, onFailureDump } from "./stack.ts";
 import { TcpRelay } from "./tcpproxy.ts";
-import { EARNINGS_SEED, OPERATOR_PRIVKEY, OPERATOR_PUBKEY, pluginConfig } from "./config.ts";
+import { EARNINGS_SEED, OPERATOR_PRIVKEY, OPERATOR_PUBKEY, PASS_KEY, pluginConfig } from "./config.ts";
 import { collect } from "../../tools/paygress-collect.ts";
 
 export const PRICE = 10;
@@ -30,6 +30,8 @@ export interface ProxyUnderTest {
   restart(): Promise<void>;
   /** Prometheus text of the proxy's metrics, when it exports them. */
   metrics?: () => Promise<string>;
+  /** Everything the proxy logged so far (the audit lines among it), when the host keeps logs. */
+  logs?: () => string;
 }
 
 export interface ScenarioContext {
@@ -56,6 +58,8 @@ export function scenarioPluginConfig(mintUrl: string): Record<string, unknown> {
 export interface ScenarioOptions {
   /** The host exports Prometheus metrics (Envoy): check their labels. */
   metrics?: boolean;
+  /** The host keeps the module's log lines: check the audit lines and that no secret leaks. */
+  logs?: boolean;
 }
 
 export function paymentScenarios(hostName: string, startProxy: (ctx: ScenarioContext) => Promise<ProxyUnderTest>, opts: ScenarioOptions = {}): void {
@@ -217,6 +221,17 @@ describe(`payment scenarios: ${hostName}, real mint, cashu-ts wallet`, () => {
     assert.equal(results.filter((s) => s === 200).length, 1, `statuses: ${results.join(",")}`);
     assert.ok(results.every((s) => s === 200 || s === 402), `statuses: ${results.join(",")}`);
     earnedExpected += PRICE;
+  });
+
+  if (opts.logs) it("logs one audit line per payment and never a token, pass or secret", async () => {
+    const log = proxy.logs!();
+    const audits = log.split("\n").filter((l) => l.includes('"event":"paygress.payment"'));
+    assert.ok(audits.some((l) => l.includes('"outcome":"paid"')), "paid audit lines");
+    assert.ok(audits.some((l) => l.includes('"outcome":"spent"')), "spent audit lines");
+    assert.ok(audits.some((l) => l.includes('"outcome":"rejected"')), "rejected audit lines");
+    assert.doesNotMatch(log, /cashu[AB][A-Za-z0-9_-]{20}/, "no token in the logs");
+    assert.doesNotMatch(log, /p1\.k1\.\d+\.\w+\.[A-Za-z0-9_-]{20}/, "no pass in the logs");
+    assert.ok(!log.includes(EARNINGS_SEED) && !log.includes(PASS_KEY), "no secret in the logs");
   });
 
   if (opts.metrics) it("exports Prometheus metrics labelled by route, mint and outcome", async () => {
