@@ -180,11 +180,19 @@ type Exchange struct {
 // Check runs the gate on a request: the payment check, and the mint calls it needs. It returns
 // the exchange and, when the gate answers the request itself, that answer (nil: let it through).
 func (g *Gate) Check(info *RequestInfo) (*Exchange, *Answer) {
+	ex := &Exchange{}
+	return ex, g.check(info, ex)
+}
+
+// check runs the gate into a caller-provided (possibly pooled) exchange.
+func (g *Gate) check(info *RequestInfo, ex *Exchange) *Answer {
 	in := g.pool.acquire()
 	req, d, ev := in.begin(info)
 	in.mu.Unlock()
-	g.deliver(ev)
-	ex := &Exchange{g: g, in: in, req: req}
+	if ev != nil {
+		g.deliver(ev)
+	}
+	*ex = Exchange{g: g, in: in, req: req}
 	for d.kind == kindCall {
 		status, body := g.mintCall(&d)
 		in.mu.Lock()
@@ -197,9 +205,9 @@ func (g *Gate) Check(info *RequestInfo) (*Exchange, *Answer) {
 		for _, h := range d.headers {
 			a.Header.Add(h.Name, h.Value)
 		}
-		return ex, a
+		return a
 	}
-	return ex, nil
+	return nil
 }
 
 // ResponseHeaders returns the headers to add to the upstream's response (pass, set-cookie, change,

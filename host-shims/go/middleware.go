@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 )
 
 // InfoFromRequest reads what the gate needs from a request received by this server.
@@ -41,21 +42,73 @@ func headerPtr(h http.Header, name string) *string {
 	return &s
 }
 
+// mwState is what the middleware needs per request, pooled: the request info (with room for the
+// header values it points to), the exchange and the response writer.
+type mwState struct {
+	info                        RequestInfo
+	xcashu, authorization, pass string
+	cookie                      string
+	ex                          Exchange
+	rw                          responseWriter
+}
+
+var mwPool = sync.Pool{New: func() any { return new(mwState) }}
+
+// fill reads the request into st.info without allocating (for one value per header).
+func (st *mwState) fill(r *http.Request) {
+	in := &st.info
+	*in = RequestInfo{Method: r.Method, Path: r.RequestURI, Authority: r.Host, Scheme: "http"}
+	if in.Path == "" {
+		in.Path = r.URL.RequestURI()
+	}
+	if r.TLS != nil {
+		in.Scheme = "https"
+	}
+	set := func(dst *string, name string) *string {
+		v, ok := r.Header[name]
+		if !ok || len(v) == 0 {
+			return nil
+		}
+		if len(v) == 1 {
+			*dst = v[0]
+		} else {
+			*dst = *headerPtr(r.Header, name)
+		}
+		return dst
+	}
+	in.XCashu = set(&st.xcashu, "X-Cashu")
+	in.Authorization = set(&st.authorization, "Authorization")
+	in.Pass = set(&st.pass, "X-Paygress-Pass")
+	in.Cookie = set(&st.cookie, "Cookie")
+}
+
 // Middleware puts the gate in front of next: unpaid requests get the gate's answer (402, 400,
 // 503); paid ones (a token redeemed at the mint, or a valid pass) reach next, and after a payment
 // the pass, its cookie, the change and the receipt are added to next's response headers.
 func (g *Gate) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ex, answer := g.Check(InfoFromRequest(r))
-		defer ex.Finish()
+		st := mwPool.Get().(*mwState)
+		st.fill(r)
+		answer := g.check(&st.info, &st.ex)
 		if answer != nil {
+			st.ex.Finish()
 			answer.Write(w)
+			st.release()
 			return
 		}
-		rw := &responseWriter{ResponseWriter: w, ex: ex}
-		next.ServeHTTP(rw, r)
-		rw.addHeaders() // a handler that wrote nothing still gets them (net/http then sends 200)
+		st.rw = responseWriter{ResponseWriter: w, ex: &st.ex}
+		defer func() {
+			st.ex.Finish()
+			st.release()
+		}()
+		next.ServeHTTP(&st.rw, r)
+		st.rw.addHeaders() // a handler that wrote nothing still gets them (net/http then sends 200)
 	})
+}
+
+func (st *mwState) release() {
+	*st = mwState{}
+	mwPool.Put(st)
 }
 
 // responseWriter adds the gate's response headers when the upstream's status is written.
