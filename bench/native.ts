@@ -72,13 +72,13 @@ const pass = paid.headers.get("x-paygress-pass");
 if (paid.status !== 200 || !pass) throw new Error(`could not buy a pass through NGINX: ${paid.status} ${await paid.text()}`);
 
 function wrk(url: string, headers: string[]): number {
-  const r = spawnSync("wrk", ["-t1", "-c16", `-d${quick ? 2 : 5}s`, ...headers.flatMap((h) => ["-H", h]), url], { encoding: "utf8" });
+  const r = spawnSync("wrk", ["-t1", "-c16", `-d${quick ? 2 : 3}s`, ...headers.flatMap((h) => ["-H", h]), url], { encoding: "utf8" });
   const m = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout);
   if (!m) throw new Error(`wrk failed: ${r.stdout}${r.stderr}`);
   const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(r.stdout);
   return Number(m[1]) * (non2xx ? -1 : 1); // negative: wrong statuses (reported)
 }
-const rounds = quick ? 1 : 3;
+const rounds = quick ? 1 : 5;
 const rps = { plain: [] as number[], pass: [] as number[], challenge: [] as number[] };
 for (let i = 0; i < rounds; i++) {
   rps.plain.push(wrk(`${without.url}/article`, []));
