@@ -59,7 +59,10 @@
  * that takes the same request (decisions, response headers) or the same instance (events).
  *
  * Limits enforced by the host side: shared-data keys <= 256 bytes and values <= 256 bytes; metric
- * names <= 255 bytes; at most 1024 shared-data keys and 1024 metrics per store by default.
+ * names <= 255 bytes; at most 1024 shared-data keys and 1024 metrics per shared store by default
+ * (paygress_shared_create's arguments), 256 keys and 1024 metrics in an instance's private store.
+ * A full metrics table drops new metric names (the module keeps running); a full shared-data
+ * table makes counter reservation fail (payments then fail closed with 503).
  */
 #ifndef PAYGRESS_H
 #define PAYGRESS_H

@@ -258,7 +258,7 @@ PAYGRESS_API paygress *paygress_create(const char *config, size_t config_len, co
   if (opts->shared) {
     p->store = opts->shared;
   } else {
-    p->store = pg_store_private(64, 256);
+    p->store = pg_store_private(256, 1024);
     if (!p->store) goto oom;
     p->own_store = true;
   }
