@@ -61,8 +61,9 @@
  * Limits enforced by the host side: shared-data keys <= 256 bytes and values <= 256 bytes; metric
  * names <= 255 bytes; at most 1024 shared-data keys and 1024 metrics per shared store by default
  * (paygress_shared_create's arguments), 256 keys and 1024 metrics in an instance's private store.
- * A full metrics table drops new metric names (the module keeps running); a full shared-data
- * table makes counter reservation fail (payments then fail closed with 503).
+ * A full metrics table drops new metric names (the module keeps running); on a full shared-data
+ * table proxy_set_shared_data answers InternalFailure for new keys (the gate needs one key per
+ * keyset and earnings lane).
  */
 #ifndef PAYGRESS_H
 #define PAYGRESS_H
