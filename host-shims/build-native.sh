@@ -5,7 +5,7 @@
 #
 #   bash host-shims/build-native.sh [lib]   build/native/libpaygress.so            (default)
 #   bash host-shims/build-native.sh test    + C test harness and C bench binary (build/native/bin/)
-#   bash host-shims/build-native.sh asan    + the C test harness with ASan+LSan+UBSan (clang)
+#   bash host-shims/build-native.sh asan    + the C test harness with ASan+LSan+UBSan, a libFuzzer target
 #   bash host-shims/build-native.sh go      + Go binaries: paygress-forward-auth, paygress-proxy
 #   bash host-shims/build-native.sh all     everything above
 #
@@ -145,11 +145,14 @@ build_tests() {
   done
 }
 
-# The harness and the whole library (shim, runtime, generated code) under ASan + LSan + UBSan.
+# The harness and the whole library (shim, runtime, generated code) under ASan + LSan + UBSan, and
+# a libFuzzer target over the C API. One set of objects serves both: ASan plus libFuzzer's
+# coverage instrumentation (-fsanitize=fuzzer-no-link; ASan's runtime supplies the callbacks when
+# no fuzzer is linked).
 build_asan() {
   build_lib
   command -v clang >/dev/null || die "clang not found (Debian: apt-get install clang libclang-rt-14-dev)"
-  local dir=$OUT/asan san=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  local dir=$OUT/asan san=(-fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   mkdir -p "$dir/obj"
   local src objs=()
   for src in "$OUT/gen/paygress_wasm.c" "$OUT/rt/wasm-rt-impl.c" "$SHIM"/*.c; do
@@ -157,7 +160,7 @@ build_asan() {
     if ! up_to_date "$o" "$src" "$SHIM"/*.h "$OUT/rt" "$OUT/gen/paygress_wasm.h"; then
       # The generated file is large: UBSan on it adds little (wasm semantics are explicit there).
       if [ "$src" = "$OUT/gen/paygress_wasm.c" ]; then
-        clang "${CFLAGS_COMMON[@]}" -O1 -g -fsanitize=address -fno-omit-frame-pointer -c "$src" -o "$o"
+        clang "${CFLAGS_COMMON[@]}" -O1 -g -fsanitize=address,fuzzer-no-link -fno-omit-frame-pointer -c "$src" -o "$o"
       else
         clang "${CFLAGS_COMMON[@]}" -O1 -g "${san[@]}" -c "$src" -o "$o"
       fi
@@ -165,8 +168,12 @@ build_asan() {
     objs+=("$o")
   done
   if ! up_to_date "$dir/paygress-test_api" "${objs[@]}" "$SHIM/test/test_api.c" "$SHIM/test/harness.h"; then
-    clang -O1 -g "${san[@]}" -I "$SHIM" "$SHIM/test/test_api.c" "${objs[@]}" -o "$dir/paygress-test_api" -lpthread -lm
+    clang -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -I "$SHIM" "$SHIM/test/test_api.c" "${objs[@]}" -o "$dir/paygress-test_api" -lpthread -lm
     say "built $dir/paygress-test_api (ASan+LSan+UBSan)"
+  fi
+  if ! up_to_date "$dir/paygress-fuzz_request" "${objs[@]}" "$SHIM/test/fuzz_request.c"; then
+    clang -O1 -g -fsanitize=address,undefined,fuzzer -I "$SHIM" "$SHIM/test/fuzz_request.c" "${objs[@]}" -o "$dir/paygress-fuzz_request" -lpthread -lm
+    say "built $dir/paygress-fuzz_request (libFuzzer + ASan)"
   fi
 }
 

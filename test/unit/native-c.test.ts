@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { NATIVE_BIN, NATIVE_DIR, buildNative } from "../../host-shims/testing.ts";
 import { writeNativeFixtures } from "../../host-shims/c/test/fixtures.ts";
 
@@ -68,5 +68,33 @@ describe("native C API (libpaygress.so) with a fake mint", () => {
     assert.equal(r.status, 0, out);
     assert.doesNotMatch(out, /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/, out);
     assert.equal(summary(out).failed, 0, out);
+  });
+});
+
+describe("native C API under libFuzzer (ASan + coverage on the shim, runtime and module)", () => {
+  it("survives 50,000 mutated requests and mint answers: no crash, no leak, decisions well-formed", { skip: HAVE_CLANG ? false : "clang is not installed" }, () => {
+    buildNative("asan");
+    const fixtures = mkdtempSync(join(tmpdir(), "paygress-fuzz-fixtures-"));
+    writeNativeFixtures(fixtures, 4);
+    const corpus = join(fixtures, "corpus");
+    mkdirSync(corpus);
+    const S = Buffer.from([0xff]);
+    const token = readFileSync(join(fixtures, "tokens.txt"), "utf8").split("\n")[0];
+    const file = (name: string) => readFileSync(join(fixtures, name));
+    const seeds: Buffer[] = [
+      Buffer.concat([Buffer.from("/article"), S, Buffer.from(token)]),
+      Buffer.concat([Buffer.from("/article"), S, Buffer.from(token), S, S, S, S, Buffer.from("200"), file("keysets.json"), S,
+        Buffer.from("200"), file("keys.json"), S, Buffer.from('200{"outputs":[],"signatures":[]}'), S, Buffer.from('400{"detail":"spent","code":11001}')]),
+      Buffer.from("/free/x"),
+      Buffer.concat([Buffer.from("/article"), S, S, Buffer.from("Bearer p1.k1.9999999999.paid.AAAA"), S, Buffer.from("p1.k1.1.paid.x"), S, Buffer.from("a=b; paygress_pass=p1.x")]),
+    ];
+    seeds.forEach((s, i) => writeFileSync(join(corpus, `seed${i}`), s));
+    const r = spawnSync(join(NATIVE_DIR, "asan/paygress-fuzz_request"), ["-runs=50000", "-max_len=8192", "-seed=1", corpus], {
+      encoding: "utf8", maxBuffer: 64 << 20, timeout: 600000, env: { ...process.env, PAYGRESS_FIXTURES: fixtures },
+    });
+    const out = `${r.stdout}${r.stderr}`;
+    assert.equal(r.status, 0, out.slice(-4000));
+    assert.match(out, /Done 50000 runs/, out.slice(-2000));
+    assert.doesNotMatch(out, /ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:/, out.slice(-4000));
   });
 });
