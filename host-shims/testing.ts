@@ -77,6 +77,8 @@ export function nginxPaygressHttp(o: NginxPaygressOptions): string {
   return `
   lua_package_path "${LUA_DIR}/?.lua;;";
   lua_package_cpath "${NATIVE_DIR}/?.so;;";
+  # A client that hangs up while the mint is being asked gets no swap (its token stays unspent).
+  lua_check_client_abort on;
   # The master (root, before the fork) loads the module, which creates the shared store, and reads
   # the configuration: workers run as another user and may not be able to read it.
   init_by_lua_block {
@@ -115,3 +117,4 @@ export function logFilePart(name: string, file: string): { stop(): Promise<void>
     proc: { opts: { name }, log: () => (existsSync(file) ? readFileSync(file, "utf8") : "") },
   };
 }
+

@@ -290,9 +290,20 @@ PAYGRESS_API const paygress_header *paygress_response_headers(paygress_request *
 /**
  * Ends the exchange: proxy_on_done, proxy_on_log (the module counts the request in its metrics and
  * writes the audit line: read them with paygress_events()), proxy_on_delete; frees `r`.
- * Works at any stage (also for a request abandoned while a CALL was outstanding). NULL is fine.
+ * Works at any stage. With a CALL outstanding it behaves like paygress_request_abandon() with
+ * status 0 (the host dropped the call). NULL is fine.
  */
 PAYGRESS_API void paygress_request_finish(paygress_request *r);
+
+/**
+ * The client went away while a CALL was outstanding (NGINX: client abort; Go: the request's
+ * context was canceled). `status`/`body` is what the mint answered (status 0 if the host dropped
+ * the call). Ends the exchange as Envoy does when a stream is reset - done, log, delete, then the
+ * call's answer to the root context - so the module never starts a swap for a client that left
+ * (its token stays unspent) and, if the swap was already sent, records what the mint did (audit
+ * line; earnings stay restorable either way). Frees `r`. NULL is fine.
+ */
+PAYGRESS_API void paygress_request_abandon(paygress_request *r, uint32_t status, const char *body, size_t body_len);
 
 #ifdef __cplusplus
 }

@@ -491,30 +491,46 @@ PAYGRESS_API const paygress_header *paygress_response_headers(paygress_request *
   return r->nrh ? r->rh : NULL;
 }
 
-PAYGRESS_API void paygress_request_finish(paygress_request *r) {
-  if (!r) return;
+/*
+ * Ends an exchange the way Envoy does when a stream goes away: proxy_on_done, proxy_on_log,
+ * proxy_on_delete; then, if a mint call was outstanding, its answer is delivered to the root
+ * context (status 0 when the host dropped the call). The context is gone by then
+ * (proxy_set_effective_context to it fails, as in Envoy): the module starts nothing new for it
+ * (never a swap for a client that left) and records the outcome of a swap already sent.
+ */
+static void end_exchange(struct paygress_request *r, bool answer, uint32_t status, const char *body, size_t body_len) {
   struct paygress *p = r->p;
   begin(p, r, PH_FINISH);
   if (r->created && r->generation == p->generation && p->instantiated) {
-    if (r->call_pending) {
-      /* Abandoned while a mint call was out (client gone): tell the module the call failed, so it
-       * drops the call's callback and releases reserved counters, as it would on a timeout. */
+    wasm_rt_trap_t t = g_finish(p, r);
+    if (t != WASM_RT_TRAP_NONE) on_trap(p, t, "done/log/delete");
+    if (r->call_pending && r->generation == p->generation && p->instantiated) {
       r->call_pending = false;
       reset_call_state(r);
+      p->current = NULL; /* the stream no longer exists */
+      p->effective_id = p->root_id;
       p->phase = PH_CALL_RESPONSE;
+      if (!answer || body_len > MAX_CALL_BODY) status = 0;
       p->resp_active = true;
-      p->resp_status = 0;
-      wasm_rt_trap_t t = g_call_response(p, r->call_token, 0, 0);
+      p->resp_status = status;
+      p->resp_body = status ? body : NULL;
+      p->resp_body_len = status && body ? body_len : 0;
+      t = g_call_response(p, r->call_token, status ? 1 : 0, (uint32_t)p->resp_body_len);
       p->resp_active = false;
-      p->phase = PH_FINISH;
-      if (t != WASM_RT_TRAP_NONE) on_trap(p, t, "http call response (abandoned request)");
-    }
-    if (r->generation == p->generation && p->instantiated) {
-      wasm_rt_trap_t t = g_finish(p, r);
-      if (t != WASM_RT_TRAP_NONE) on_trap(p, t, "done/log/delete");
+      if (t != WASM_RT_TRAP_NONE) on_trap(p, t, "http call response (client gone)");
     }
   }
   end(p);
   unlink_request(r);
   request_free(r);
+}
+
+PAYGRESS_API void paygress_request_finish(paygress_request *r) {
+  if (!r) return;
+  end_exchange(r, false, 0, NULL, 0);
+}
+
+PAYGRESS_API void paygress_request_abandon(paygress_request *r, uint32_t status, const char *body, size_t body_len) {
+  if (!r) return;
+  end_exchange(r, true, status, body, body_len);
 }

@@ -175,17 +175,30 @@ type Exchange struct {
 	added    []Header
 	haveResp bool
 	done     bool
+	gone     bool
 }
 
 // Check runs the gate on a request: the payment check, and the mint calls it needs. It returns
 // the exchange and, when the gate answers the request itself, that answer (nil: let it through).
 func (g *Gate) Check(info *RequestInfo) (*Exchange, *Answer) {
-	ex := &Exchange{}
-	return ex, g.check(info, ex)
+	return g.CheckContext(context.Background(), info)
 }
 
+// CheckContext is Check for a client whose going away cancels ctx (an *http.Request's context).
+// Mint calls are not cancelled with it (a swap in flight must be seen through), but once the
+// client is gone the gate starts nothing new for it - never a swap, so its token stays unspent -
+// and records what the mint did with a swap already sent. The answer is then 499 (client closed
+// request), the exchange is over and ClientGone reports true.
+func (g *Gate) CheckContext(ctx context.Context, info *RequestInfo) (*Exchange, *Answer) {
+	ex := &Exchange{}
+	return ex, g.check(ctx, info, ex)
+}
+
+// ClientGone tells whether the client left while the gate was talking to the mint.
+func (e *Exchange) ClientGone() bool { return e.gone }
+
 // check runs the gate into a caller-provided (possibly pooled) exchange.
-func (g *Gate) check(info *RequestInfo, ex *Exchange) *Answer {
+func (g *Gate) check(ctx context.Context, info *RequestInfo, ex *Exchange) *Answer {
 	in := g.pool.acquire()
 	req, d, ev := in.begin(info)
 	in.mu.Unlock()
@@ -195,6 +208,14 @@ func (g *Gate) check(info *RequestInfo, ex *Exchange) *Answer {
 	*ex = Exchange{g: g, in: in, req: req}
 	for d.kind == kindCall {
 		status, body := g.mintCall(&d)
+		if ctx.Err() != nil {
+			in.mu.Lock()
+			ev = in.abandon(req, status, body)
+			in.mu.Unlock()
+			g.deliver(ev)
+			ex.req, ex.done, ex.gone = nil, true, true
+			return &Answer{Status: 499, Header: http.Header{}}
+		}
 		in.mu.Lock()
 		d, ev = in.callResponse(req, status, body)
 		in.mu.Unlock()

@@ -89,7 +89,7 @@ func (g *Gate) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := mwPool.Get().(*mwState)
 		st.fill(r)
-		answer := g.check(&st.info, &st.ex)
+		answer := g.check(r.Context(), &st.info, &st.ex)
 		if answer != nil {
 			st.ex.Finish()
 			answer.Write(w)

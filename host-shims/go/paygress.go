@@ -70,6 +70,11 @@ static const paygress_header *pg_response(paygress *p, pg_scratch *s, paygress_r
   return h;
 }
 
+static void pg_abandon(paygress *p, pg_scratch *s, paygress_request *r, uint32_t status, const char *body, size_t len) {
+  paygress_request_abandon(r, status, body, len);
+  s->ev = paygress_events(p, &s->nev);
+}
+
 static void pg_finish(paygress *p, pg_scratch *s, paygress_request *r) {
   paygress_request_finish(r);
   s->ev = paygress_events(p, &s->nev);
@@ -336,6 +341,17 @@ func (in *instance) responseHeaders(req *C.paygress_request) ([]Header, []Event)
 		out[i] = Header{str(hs[i].name, hs[i].name_len), str(hs[i].value, hs[i].value_len)}
 	}
 	return out, events
+}
+
+// abandon ends a request whose client left while a mint call was out (caller holds mu).
+func (in *instance) abandon(req *C.paygress_request, status int, body []byte) []Event {
+	var bp *C.char
+	if len(body) > 0 {
+		bp = (*C.char)(unsafe.Pointer(&body[0]))
+	}
+	C.pg_abandon(in.p, in.s, req, C.uint32_t(status), bp, C.size_t(len(body)))
+	runtime.KeepAlive(body)
+	return logLines(in.s.ev, in.s.nev)
 }
 
 func (in *instance) finish(req *C.paygress_request) []Event {

@@ -8,6 +8,7 @@ package paygress
 //	PAYGRESS_FIXTURES=/tmp/fx go test -run . -bench . -benchtime 200000x
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -31,6 +32,7 @@ type fixtures struct {
 	mint    *httptest.Server
 	calls   atomic.Int64
 	failing atomic.Bool
+	hook    atomic.Pointer[func(path string)] // called first for every mint request
 }
 
 func loadFixtures(tb testing.TB) *fixtures {
@@ -52,6 +54,9 @@ func loadFixtures(tb testing.TB) *fixtures {
 	keysets, keys := read("keysets.json"), read("keys.json")
 	f.mint = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.calls.Add(1)
+		if h := f.hook.Load(); h != nil {
+			(*h)(r.URL.Path)
+		}
 		if f.failing.Load() {
 			w.WriteHeader(500)
 			return
@@ -178,6 +183,42 @@ func TestMiddleware(t *testing.T) {
 	}
 	if !strings.Contains(g.Prometheus(), `paygress_requests_total{route="paid",mint="m0",outcome="paid"} 1`) {
 		t.Fatalf("metrics:\n%s", g.Prometheus())
+	}
+}
+
+// A client that leaves while the gate asks the mint gets no swap: its token stays unspent.
+func TestClientGone(t *testing.T) {
+	f := loadFixtures(t)
+	g := f.gate(t, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	var swaps atomic.Int64
+	hook := func(path string) {
+		if path == "/v1/keysets" {
+			cancel() // the client hangs up while the keysets are being fetched
+		}
+		if path == "/v1/swap" {
+			swaps.Add(1)
+		}
+	}
+	f.hook.Store(&hook)
+	defer f.hook.Store(nil)
+	tok := f.token(t)
+	ex, a := g.CheckContext(ctx, &RequestInfo{Method: "GET", Path: "/article", Authority: "shop.test", XCashu: &tok})
+	if a == nil || a.Status != 499 || !ex.ClientGone() {
+		t.Fatalf("want 499 and ClientGone, got %+v", a)
+	}
+	ex.Finish()
+	if swaps.Load() != 0 {
+		t.Fatal("a swap was started for a client that left")
+	}
+	// The same token still pays for a client that stays.
+	ex, a = g.Check(&RequestInfo{Method: "GET", Path: "/article", Authority: "shop.test", XCashu: &tok})
+	if a != nil {
+		t.Fatalf("payment after the abandoned attempt: %d %s", a.Status, a.Body)
+	}
+	ex.Finish()
+	if swaps.Load() != 1 {
+		t.Fatalf("%d swaps", swaps.Load())
 	}
 }
 

@@ -87,6 +87,7 @@ const paygress_decision *paygress_request_headers(paygress_request *r, const pay
 const paygress_decision *paygress_call_response(paygress_request *r, uint32_t status, const char *body, size_t body_len);
 const paygress_header *paygress_response_headers(paygress_request *r, size_t *count);
 void paygress_request_finish(paygress_request *r);
+void paygress_request_abandon(paygress_request *r, uint32_t status, const char *body, size_t body_len);
 extern char **environ;
 ]]
 
@@ -390,7 +391,13 @@ local function respond(d)
   return ngx.exit(ngx.HTTP_OK)
 end
 
+local function client_gone()
+  ngx.ctx.paygress_gone = true
+end
+
 --- access_by_lua*: pass, challenge (402/400/503: the request ends here), or pay at the mint.
+--- With `lua_check_client_abort on;` a client that hangs up while the mint is being asked gets no
+--- swap (its token stays unspent), as in Envoy; without it NGINX notices only when it writes.
 function M.access()
   if not inst then
     ngx.status = 503
@@ -417,11 +424,21 @@ function M.access()
   set_str("cookie", cookie)
   local d = lib.paygress_request_headers(req, info)
   drain_events()
+  if d.kind == CALL then pcall(ngx.on_abort, client_gone) end -- errors when lua_check_client_abort is off
   while d.kind == CALL do
     local call = call_of(d)
     local status, body, err = http_call(call)
     if status == 0 then
       ngx.log(ngx.WARN, "paygress: mint call ", call.method, " ", call.path, " (cluster ", call.cluster, ") failed: ", err or "?")
+    end
+    if ctx.paygress_gone then
+      -- The client left: end the exchange like Envoy on a stream reset (nothing new is started
+      -- for it; a swap already sent is recorded).
+      ctx.paygress = nil
+      open[req] = nil
+      lib.paygress_request_abandon(req, status, body, body and #body or 0)
+      drain_events()
+      return ngx.exit(499)
     end
     d = lib.paygress_call_response(req, status, body, body and #body or 0)
     drain_events()

@@ -14,6 +14,7 @@ import { paymentScenarios, scenarioPluginConfig, type ScenarioContext } from "..
 import { Stack, onFailureDump } from "../lib/stack.ts";
 import { TestWallet } from "../lib/wallet.ts";
 import { NATIVE_BIN, buildNative } from "../../host-shims/testing.ts";
+import { clientGoneScenario } from "../../host-shims/client-gone-scenario.ts";
 
 /** Starts a Go binary with `-listen` on a free port; resolves when `readyPath` answers 200. */
 async function startGo(stack: Stack, bin: string, name: string, args: string[], readyPath: string): Promise<{ url: string; proc: Proc }> {
@@ -121,4 +122,13 @@ describe("forward-auth behind NGINX auth_request: refusals handed over, payments
     assert.equal(r.status, 400);
     assert.equal((await r.json()).error, "malformed_token");
   });
+});
+
+clientGoneScenario("Go middleware", async (ctx) => {
+  buildNative("go");
+  const configFile = join(ctx.stack.dir, "paygress.json");
+  writeFileSync(configFile, JSON.stringify(ctx.pluginConfig));
+  const proxy = await startGo(ctx.stack, "paygress-proxy", "paygress-proxy", ["-config", configFile,
+    "-upstream", `http://127.0.0.1:${ctx.backendPort}`, "-mint-cluster", `mint=http://127.0.0.1:${ctx.mintPort}`], "/paygress/metrics");
+  return proxy.url;
 });

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { Nginx } from "../lib/nginx.ts";
 import { paymentScenarios, type ScenarioContext } from "../lib/scenarios.ts";
 import { buildNative, logFilePart, nginxPaygressHttp } from "../../host-shims/testing.ts";
+import { clientGoneScenario } from "../../host-shims/client-gone-scenario.ts";
 
 paymentScenarios("NGINX", async (ctx: ScenarioContext) => {
   buildNative();
@@ -38,3 +39,15 @@ paymentScenarios("NGINX", async (ctx: ScenarioContext) => {
     metrics: async () => (await fetch(`${nginx.url}/paygress/metrics`)).text(),
   };
 }, { metrics: true });
+
+clientGoneScenario("NGINX", async (ctx) => {
+  buildNative();
+  const configFile = join(ctx.stack.dir, "paygress.json");
+  writeFileSync(configFile, JSON.stringify(ctx.pluginConfig));
+  const n = new Nginx({
+    logDir: ctx.stack.dir, lua: true, workers: 2,
+    http: nginxPaygressHttp({ configFile, clusters: { mint: `http://127.0.0.1:${ctx.mintPort}` }, upstream: `127.0.0.1:${ctx.backendPort}` }),
+  });
+  ctx.stack.add(logFilePart("nginx error.log", join(ctx.stack.dir, "nginx/logs/error.log")));
+  return ctx.stack.add(await n.start()).url;
+});

@@ -34,7 +34,7 @@ describe("Go package over libpaygress.so (cgo)", () => {
   it("passes its tests under the race detector (middleware, concurrency, unique counters)", () => {
     const r = go(["test", "-race", "-count=1", "-run", ".", "-v", "."], { PAYGRESS_FIXTURES: fixtures });
     assert.equal(r.code, 0, r.out);
-    for (const t of ["TestBadConfiguration", "TestMiddleware", "TestConcurrent"]) {
+    for (const t of ["TestBadConfiguration", "TestMiddleware", "TestClientGone", "TestConcurrent"]) {
       assert.match(r.out, new RegExp(`--- PASS: ${t}\\b`), `${t} did not pass:\n${r.out}`);
     }
     assert.doesNotMatch(r.out, /--- SKIP|WARNING: DATA RACE/, r.out);

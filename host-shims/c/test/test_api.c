@@ -348,6 +348,46 @@ static void test_misuse_and_abandon(paygress *p, h_mint *m) {
   paygress_request_finish(r);
   free(pay(p, m));
 
+  /* The client leaves while the mint is being asked for keysets (a fresh instance): the answer is
+   * delivered after the stream is gone, and the module starts nothing for it - no swap. */
+  paygress *fresh = make(NULL, 0);
+  r = paygress_request_new(fresh);
+  in = h_info("/article", h_token(&tokens), NULL, NULL);
+  d = paygress_request_headers(r, &in);
+  CHECK(d->kind == PAYGRESS_CALL && h_span_eq(d->path, d->path_len, "/v1/keysets"), "fresh instance asks for keysets");
+  paygress_request_abandon(r, 200, m->keysets, m->keysets_len);
+  CHECK(count_events(fresh, PAYGRESS_EVENT_LOG, "paygress.payment") == 0, "no payment recorded for a client that left before the swap");
+  /* A module that went on would try its next mint call, which the shim refuses for a gone stream
+   * (and the adapter logs "cannot call mint cluster"). */
+  CHECK(count_events(fresh, PAYGRESS_EVENT_LOG, "cannot call mint") == 0, "no mint call attempted for a client that left");
+  CHECK(count_events(fresh, PAYGRESS_EVENT_LOG, "critical") == 0 && paygress_trap_count(fresh) == 0, "no trap");
+  free(pay(fresh, m));
+
+  /* The client leaves while the swap is out: what the mint did is recorded (audit line). */
+  r = paygress_request_new(fresh);
+  in = h_info("/article", h_token(&tokens), NULL, NULL);
+  d = paygress_request_headers(r, &in);
+  guard = 0;
+  while (d->kind == PAYGRESS_CALL && !h_span_eq(d->path, d->path_len, "/v1/swap") && guard++ < 10) {
+    uint32_t status;
+    size_t len;
+    char *body = h_mint_answer(m, d, &status, &len);
+    d = paygress_call_response(r, status, body, len);
+    free(body);
+  }
+  CHECK(d->kind == PAYGRESS_CALL, "at the swap");
+  {
+    uint32_t status;
+    size_t len;
+    char *body = h_mint_answer(m, d, &status, &len);
+    paygress_request_abandon(r, status, body, len);
+    free(body);
+  }
+  CHECK(count_events(fresh, PAYGRESS_EVENT_LOG, "\"outcome\":\"paid\"") == 1, "a swap the mint signed is recorded for a client that left");
+  free(pay(fresh, m));
+  paygress_request_abandon(NULL, 0, NULL, 0);
+  paygress_destroy(fresh);
+
   /* Destroy with requests still open frees them. */
   paygress *q = make(NULL, 0);
   paygress_request *open = paygress_request_new(q);

@@ -73,7 +73,8 @@ func info(r *http.Request) *paygress.RequestInfo {
 }
 
 func (s *server) check(w http.ResponseWriter, r *http.Request) {
-	ex, answer := s.g.Check(info(r))
+	// Traefik cancels the auth request when its client leaves: then no swap is started.
+	ex, answer := s.g.CheckContext(r.Context(), info(r))
 	defer ex.Finish()
 	if answer != nil {
 		if strings.EqualFold(r.Header.Get("X-Paygress-Auth-Request"), "nginx") {
