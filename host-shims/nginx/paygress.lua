@@ -368,16 +368,6 @@ end
 
 -- ---- phases -----------------------------------------------------------------------------------
 
-local function set_str(field, value)
-  if value == nil then
-    info[field] = nil
-    info[field .. "_len"] = 0
-  else
-    info[field] = value
-    info[field .. "_len"] = #value
-  end
-end
-
 local function respond(d)
   local status = tonumber(d.status)
   local body = d.body ~= nil and ffi_string(d.body, d.body_len) or ""
@@ -414,14 +404,15 @@ function M.access()
   open[req] = ngx.now()
   local method, path, host, scheme = var.request_method, var.request_uri, var.http_host or var.host, var.scheme
   local x_cashu, authorization, pass, cookie = var.http_x_cashu, var.http_authorization, var.http_x_paygress_pass, var.http_cookie
-  set_str("method", method)
-  set_str("path", path)
-  set_str("authority", host)
-  set_str("scheme", scheme)
-  set_str("x_cashu", x_cashu)
-  set_str("authorization", authorization)
-  set_str("pass", pass)
-  set_str("cookie", cookie)
+  -- Lua strings assigned to const char* fields: valid while these locals hold them (the call).
+  info.method, info.method_len = method, method and #method or 0
+  info.path, info.path_len = path, path and #path or 0
+  info.authority, info.authority_len = host, host and #host or 0
+  info.scheme, info.scheme_len = scheme, scheme and #scheme or 0
+  info.x_cashu, info.x_cashu_len = x_cashu, x_cashu and #x_cashu or 0
+  info.authorization, info.authorization_len = authorization, authorization and #authorization or 0
+  info.pass, info.pass_len = pass, pass and #pass or 0
+  info.cookie, info.cookie_len = cookie, cookie and #cookie or 0
   local d = lib.paygress_request_headers(req, info)
   drain_events()
   if d.kind == CALL then pcall(ngx.on_abort, client_gone) end -- errors when lua_check_client_abort is off
