@@ -6,12 +6,12 @@
 // secrets from WASI environ and the host clock; guest traps (the host survives, the next request
 // works, in-flight requests of the trapped instance are refused); misuse and abandoned requests;
 // counters unique across instances and a forked process sharing the store; threads; flat memory.
-import { before, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { NATIVE_BIN, NATIVE_DIR, buildNative } from "../../host-shims/testing.ts";
 import { writeNativeFixtures } from "../../host-shims/c/test/fixtures.ts";
 
@@ -37,6 +37,7 @@ describe("native C API (libpaygress.so) with a fake mint", () => {
     fixtures = mkdtempSync(join(tmpdir(), "paygress-native-fixtures-"));
     writeNativeFixtures(fixtures);
   });
+  after(() => rmSync(fixtures, { recursive: true, force: true }));
 
   it("passes every section natively", () => {
     const r = run(join(NATIVE_BIN, "paygress-test_api"), [fixtures]);
@@ -92,6 +93,7 @@ describe("native C API under libFuzzer (ASan + coverage on the shim, runtime and
     const r = spawnSync(join(NATIVE_DIR, "asan/paygress-fuzz_request"), ["-runs=50000", "-max_len=8192", "-seed=1", corpus], {
       encoding: "utf8", maxBuffer: 64 << 20, timeout: 600000, env: { ...process.env, PAYGRESS_FIXTURES: fixtures },
     });
+    rmSync(fixtures, { recursive: true, force: true });
     const out = `${r.stdout}${r.stderr}`;
     assert.equal(r.status, 0, out.slice(-4000));
     assert.match(out, /Done 50000 runs/, out.slice(-2000));

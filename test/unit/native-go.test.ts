@@ -2,10 +2,10 @@
 // the fixtures of host-shims/c/test/fixtures.ts): configuration errors, the middleware's 402 /
 // free / pay / pass / fail-closed answers and response headers, metrics, and many goroutines on a
 // pool of instances with unique earnings counters, no traps, under the race detector. `go vet` too.
-import { before, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GO_ENV, ROOT, buildNative } from "../../host-shims/testing.ts";
@@ -25,6 +25,7 @@ describe("Go package over libpaygress.so (cgo)", () => {
     fixtures = mkdtempSync(join(tmpdir(), "paygress-go-fixtures-"));
     writeNativeFixtures(fixtures);
   });
+  after(() => rmSync(fixtures, { recursive: true, force: true }));
 
   it("go vet is clean", () => {
     const r = go(["vet", "./..."]);
