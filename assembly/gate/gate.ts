@@ -489,6 +489,10 @@ export class Gate {
     const p = ex.probe!;
     if (this.counters.probeStep(p, found)) {
       ex.probe = null;
+      // Without a stored counter the next step would search again, forever: refuse instead.
+      if (p.failed || !this.counters.known(p.keysetId)) {
+        return this.mintFailure(ex, 503, "counter_store_failed", "the proxy could not store its earnings counter; nothing was charged, try again");
+      }
       return this.proceed(ex);
     }
     return this.probeCall(ex);

@@ -13,6 +13,6 @@ export abstract class GateHost {
    * the caller must discover where it stands first and call raiseCounter.
    */
   abstract reserveCounters(key: string, n: u32): u64;
-  /** Sets the shared counter `key` to at least `next`. */
-  abstract raiseCounter(key: string, next: u64): void;
+  /** Sets the shared counter `key` to at least `next`; false when the host could not store it. */
+  abstract raiseCounter(key: string, next: u64): bool;
 }

@@ -57,6 +57,8 @@ export class FakeHost {
   pluginConfig = new Uint8Array();
   httpResponse: { headers: Headers; body: Uint8Array } | null = null;
   nowNs = BigInt(Date.now()) * 1000000n;
+  /** Make proxy_set_shared_data fail (a full or broken store). */
+  failSharedWrites = false;
   hostCalls = 0;
 
   static async load(wasmPath: string): Promise<FakeHost> {
@@ -220,6 +222,7 @@ export class FakeHost {
       },
       proxy_set_shared_data(kPtr: number, kLen: number, vPtr: number, vLen: number, cas: number) {
         h.hostCalls++;
+        if (h.failSharedWrites) return 10; // InternalFailure
         const key = h.str(kPtr, kLen);
         const e = h.shared.get(key);
         if (cas !== 0 && e && e.cas !== cas) return CAS_MISMATCH;
