@@ -385,7 +385,13 @@ return _M
 
 /** The controller ConfigMap settings: run the plugin; keep the secrets' env for the workers. */
 function ingressNginxControllerConfig(): Record<string, string> {
-  return { plugins: "paygress", "main-snippet": `env ${SECRET_ENV.passKey};\nenv ${SECRET_ENV.earningsSeed};\n` };
+  return {
+    plugins: "paygress",
+    "main-snippet": `env ${SECRET_ENV.passKey};\nenv ${SECRET_ENV.earningsSeed};\n`,
+    // A client that hangs up mid-payment must stop the payment (its token stays unspent), and
+    // https mints need a CA bundle for the Lua cosockets.
+    "http-snippet": "lua_check_client_abort on;\nlua_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;\n",
+  };
 }
 
 function ingressNginx(): Array<Record<string, unknown>> {
@@ -527,30 +533,21 @@ function kongDeclarative(): Record<string, unknown> {
 
 const FORWARD_AUTH_PORT = 8089;
 
-function traefikDynamic(): Record<string, unknown> {
-  return {
-    http: {
-      routers: { demo: { rule: "PathPrefix(`/`)", service: "demo-backend", middlewares: ["paygress"] } },
-      middlewares: {
-        paygress: {
-          forwardAuth: {
-            address: `http://127.0.0.1:${FORWARD_AUTH_PORT}/`,
-            trustForwardHeader: false,
-            // The pass cookie the auth server sets on a paid request reaches the client too.
-            addAuthCookiesToResponse: ["paygress_pass"],
-          },
-        },
-      },
-      services: { "demo-backend": { loadBalancer: { servers: [{ url: `http://127.0.0.1:${LOCAL.backendPort}` }] } } },
-    },
-  };
+/** The local Traefik plugin that moves X-Paygress-Add-* onto the client's response (host-shims/traefik). */
+const TRAEFIK_PLUGIN_DIR = "host-shims/traefik/plugins-local/src/github.com/paygress/traefik-paygress-headers";
+const TRAEFIK_PLUGIN_MODULE = "github.com/paygress/traefik-paygress-headers";
+
+function traefikPluginFiles(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of [".traefik.yml", "go.mod", "headers.go"]) out[f] = readFileSync(join(ROOT, TRAEFIK_PLUGIN_DIR, f), "utf8");
+  return out;
 }
 
-function traefikStatic(): Record<string, unknown> {
+/** Helm values for the Traefik chart: mount the local plugin's ConfigMap and enable it. */
+function traefikValues(): Record<string, unknown> {
   return {
-    entryPoints: { web: { address: `:${LOCAL.listenPort}` } },
-    providers: { file: { filename: "k8s/traefik/dynamic.yaml", watch: true } },
-    log: { level: "INFO" },
+    volumes: [{ name: "traefik-paygress-headers", mountPath: `/plugins-local/src/${TRAEFIK_PLUGIN_MODULE}`, type: "configMap" }],
+    additionalArguments: [`--experimental.localPlugins.paygressheaders.moduleName=${TRAEFIK_PLUGIN_MODULE}`],
   };
 }
 
@@ -596,6 +593,12 @@ function traefikK8s(): Array<Record<string, unknown>> {
       spec: { selector: { app: "paygress-forward-auth" }, ports: [{ name: "http", port: FORWARD_AUTH_PORT, targetPort: "http" }] },
     },
     {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "traefik-paygress-headers", namespace: "traefik" },
+      data: traefikPluginFiles(),
+    },
+    {
       apiVersion: "traefik.io/v1alpha1",
       kind: "Middleware",
       metadata: { name: "paygress", namespace: DEMO_NS },
@@ -603,9 +606,19 @@ function traefikK8s(): Array<Record<string, unknown>> {
         forwardAuth: {
           address: `http://paygress-forward-auth.${DEMO_NS}.svc.cluster.local:${FORWARD_AUTH_PORT}/`,
           trustForwardHeader: false,
+          // The pass, change and receipt come back as X-Paygress-Add-*: copied into the forwarded
+          // request (client-sent copies are dropped first), then moved onto the response by the
+          // paygress-headers plugin. The pass cookie also travels as Set-Cookie.
+          authResponseHeadersRegex: "^X-Paygress-Add-",
           addAuthCookiesToResponse: ["paygress_pass"],
         },
       },
+    },
+    {
+      apiVersion: "traefik.io/v1alpha1",
+      kind: "Middleware",
+      metadata: { name: "paygress-headers", namespace: DEMO_NS },
+      spec: { plugin: { paygressheaders: { prefix: "X-Paygress-Add-" } } },
     },
     {
       apiVersion: "traefik.io/v1alpha1",
@@ -613,7 +626,7 @@ function traefikK8s(): Array<Record<string, unknown>> {
       metadata: { name: "demo-backend", namespace: DEMO_NS },
       spec: {
         entryPoints: ["web"],
-        routes: [{ match: "PathPrefix(`/`)", kind: "Rule", middlewares: [{ name: "paygress" }], services: [{ name: "demo-backend", port: 80 }] }],
+        routes: [{ match: "PathPrefix(`/`)", kind: "Rule", middlewares: [{ name: "paygress" }, { name: "paygress-headers" }], services: [{ name: "demo-backend", port: 80 }] }],
       },
     },
   ];
@@ -759,7 +772,7 @@ This replaces k8s/demo/backend.yaml (same names).`,
 the same filter translated by wasm2c) with its Lua module. Install the controller with the Helm
 values in values.yaml (mounts and env), create the native ConfigMap from your build:
   kubectl -n ${INGRESS_NGINX_NS} create configmap paygress-native \\
-    --from-file=libpaygress.so=build/native/libpaygress.so --from-file=paygress.lua=<the Lua module>
+    --from-file=libpaygress.so=build/native/libpaygress.so --from-file=paygress.lua=host-shims/nginx/paygress.lua
 and apply this file (with Helm, drop its first object: the chart owns that ConfigMap and
 values.yaml sets the same keys). The plugin runs for every Ingress of the controller: scope prices with
 routes[].host. Note: the ingress-nginx project was retired (best-effort maintenance ended in
@@ -777,24 +790,16 @@ routes. The filter name is the .wasm file name in wasm_filters_path (kong.conf).
     [kongDeclarative()],
   ));
 
-  // Traefik.
-  files.set("k8s/traefik/dynamic.yaml", yamlFile(
-    `Traefik dynamic configuration (file provider): every request to the demo backend first goes to
-the Paygress forward-auth server (paygress-forward-auth -listen 127.0.0.1:${FORWARD_AUTH_PORT} -config config.json).
-A 2xx answer lets the request through; any other answer (402 with the payment request, 400, 503)
-is returned to the client as is.`,
-    [traefikDynamic()],
-  ));
-  files.set("k8s/traefik/traefik.yaml", yamlFile(
-    `Traefik static configuration for a local run from the repository root:
-  .cache/go/bin/traefik --configFile=k8s/traefik/traefik.yaml`,
-    [traefikStatic()],
-  ));
+  // Traefik (the local-run configuration lives in host-shims/traefik/, where the e2e test runs it).
   files.set("k8s/traefik/forward-auth.yaml", yamlFile(
-    `Traefik (Kubernetes CRD provider): the Paygress forward-auth server as a Deployment, and a
-ForwardAuth Middleware in front of the demo backend's IngressRoute.`,
+    `Traefik (Kubernetes CRD provider): the Paygress forward-auth server as a Deployment, a
+ForwardAuth Middleware and the paygress-headers plugin Middleware in front of the demo backend's
+IngressRoute, and the plugin's source as a ConfigMap for Traefik to load as a local plugin
+(values.yaml). Without the plugin only the pass cookie reaches clients and the change token is lost:
+then set "change": false in the Paygress configuration.`,
     traefikK8s(),
   ));
+  files.set("k8s/traefik/values.yaml", `# ${GENERATED}\n# Helm values for the Traefik chart (helm upgrade --install traefik traefik/traefik -n traefik\n#   -f k8s/traefik/values.yaml): loads the paygress-headers local plugin from its ConfigMap\n# (k8s/traefik/forward-auth.yaml).\n` + stringify(traefikValues(), { lineWidth: 0 }));
   return files;
 }
 

@@ -24,7 +24,7 @@ const MODCACHE = join(ROOT, ".cache/go/pkg/mod");
 const SCHEMA_DIR = join(ROOT, ".cache/schemas");
 
 /** YAML files under k8s/ that are configuration for other programs, not Kubernetes objects. */
-export const NOT_KUBERNETES = new Set(["k8s/ingress-nginx/values.yaml", "k8s/kong/kong.yml", "k8s/traefik/dynamic.yaml", "k8s/traefik/traefik.yaml"]);
+export const NOT_KUBERNETES = new Set(["k8s/ingress-nginx/values.yaml", "k8s/kong/kong.yml", "k8s/traefik/values.yaml"]);
 
 /** The pinned module versions, read from tools/go-tools.sh (one place for them). */
 function pinned(variable: string): string {

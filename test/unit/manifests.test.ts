@@ -67,7 +67,7 @@ describe("k8s manifests against the real schemas (kubeconform -strict)", () => {
   });
 
   it("a Traefik Middleware with a misspelt forwardAuth field is rejected (Traefik CRD)", () => {
-    const f = brokenCopy("k8s/traefik/forward-auth.yaml", "    trustForwardHeader: false\n    addAuth", "    trustForwardHeaders: false\n    addAuth");
+    const f = brokenCopy("k8s/traefik/forward-auth.yaml", "    trustForwardHeader: false\n", "    trustForwardHeaders: false\n");
     const r = validateManifests([f]);
     assert.equal(r.ok, false, "must fail");
     assert.match(r.output, /trustForwardHeaders/);
