@@ -13,7 +13,8 @@ import * as imports from "@solo-io/proxy-runtime/assembly/imports";
 import { MintCall } from "../gate/mint-api";
 import {
   HeaderName, MAP_HTTP_CALL_RESPONSE_HEADERS, MAP_REQUEST_HEADERS, Metrics, ProxyGateHost, RequestCounters,
-  addResponseHeader, headerValue, httpCallResponseBody, labelled, logAt, nowNanos, rawPtr, readRaw, releaseRaw, requestHeader,
+  addResponseHeader, findRequestHeader, headerValue, httpCallResponseBody, labelled, logAt, nowNanos, rawPtr,
+  readRequestHeaders, releaseRequestHeaders, requestHeader,
 } from "./host";
 import { hostEnv } from "./wasi";
 
@@ -101,27 +102,33 @@ export class PaygressHttp extends Context {
       const h = requestHeader(H_AUTHORITY);
       if (h != null) host = h;
     }
-    // Hot path: match the route on the raw :path bytes and check a pass on the raw header bytes;
-    // neither is decoded into a string, so a free or pass-holding request allocates nothing.
-    let rule: RouteRule | null;
-    const pathLen = readRaw(MAP_REQUEST_HEADERS, H_PATH);
-    if (pathLen >= 0) {
-      rule = gate.routeRaw(method, host, rawPtr(), pathLen);
-      releaseRaw();
+    // Hot path: one host call fetches every request header; the route is matched on the raw :path
+    // bytes and a pass checked on the raw header bytes, so a free or pass-holding request decodes
+    // nothing and allocates nothing.
+    let rule: RouteRule | null = null;
+    let passLen = -1;
+    if (readRequestHeaders()) {
+      const pathLen = findRequestHeader(H_PATH);
+      rule = pathLen >= 0 ? gate.routeRaw(method, host, rawPtr(), pathLen) : gate.route(method, host, "/");
+      ex.route = rule;
+      ex.routed = true;
+      if (rule == null || rule.price == 0) {
+        releaseRequestHeaders();
+        ex.outcome = Outcome.Free;
+        return FilterHeadersStatusValues.Continue;
+      }
+      passLen = findRequestHeader(H_PASS);
+      const valid = passLen >= 0 && gate.tryPassRaw(rawPtr(), passLen, rule, ex);
+      releaseRequestHeaders();
+      if (valid) return FilterHeadersStatusValues.Continue;
     } else {
       rule = gate.route(method, host, "/");
-    }
-    ex.route = rule;
-    ex.routed = true;
-    if (rule == null || rule.price == 0) {
-      ex.outcome = Outcome.Free;
-      return FilterHeadersStatusValues.Continue;
-    }
-    const passLen = readRaw(MAP_REQUEST_HEADERS, H_PASS);
-    if (passLen >= 0) {
-      const valid = gate.tryPassRaw(rawPtr(), passLen, rule, ex);
-      releaseRaw();
-      if (valid) return FilterHeadersStatusValues.Continue;
+      ex.route = rule;
+      ex.routed = true;
+      if (rule == null || rule.price == 0) {
+        ex.outcome = Outcome.Free;
+        return FilterHeadersStatusValues.Continue;
+      }
     }
 
     // Everything else (a payment, a challenge): decode what the gate needs.

@@ -61,6 +61,62 @@ export function readRaw(map: i32, name: HeaderName): i32 {
   return <i32>load<usize>(valueSize);
 }
 
+// ---- all request headers at once ----------------------------------------------------------------
+// proxy_get_header_map_pairs hands over every header in one host call (one allocation callback into
+// the module instead of one per header): count, then (name length, value length) per header, then
+// the NUL-terminated names and values. The table below indexes it in place.
+
+let pairsPtr: usize = 0;
+let pairsLen: usize = 0;
+let pairsCount: u32 = 0;
+
+/** Fetches all request headers (into the scratch area when they fit). False when the host refuses. */
+export function readRequestHeaders(): bool {
+  armScratch();
+  const r = imports.proxy_get_header_map_pairs(MAP_REQUEST_HEADERS, valuePtr, valueSize);
+  disarmScratch();
+  if (r != WasmResultValues.Ok) {
+    pairsPtr = 0;
+    pairsCount = 0;
+    return false;
+  }
+  pairsPtr = load<usize>(valuePtr);
+  pairsLen = load<usize>(valueSize);
+  pairsCount = pairsLen >= 4 && pairsPtr != 0 ? load<u32>(pairsPtr) : 0;
+  // A count the buffer cannot hold is a host bug: treat the map as empty.
+  if (<u64>4 + <u64>pairsCount * 8 > <u64>pairsLen) pairsCount = 0;
+  return true;
+}
+
+/**
+ * Finds header `name` in the fetched request headers: returns its value length (-1 when absent)
+ * and leaves the value at rawPtr(). The bytes stay valid until releaseRequestHeaders() or the next
+ * host call.
+ */
+export function findRequestHeader(name: HeaderName): i32 {
+  const want = name.bytes.byteLength;
+  const wp = changetype<usize>(name.bytes);
+  let data = pairsPtr + 4 + <usize>pairsCount * 8;
+  const end = pairsPtr + pairsLen;
+  for (let i: u32 = 0; i < pairsCount; i++) {
+    const kl = <usize>load<u32>(pairsPtr + 4 + <usize>i * 8);
+    const vl = <usize>load<u32>(pairsPtr + 8 + <usize>i * 8);
+    if (data + kl + 1 + vl + 1 > end) break;
+    if (kl == <usize>want && memory.compare(data, wp, kl) == 0) {
+      rawValuePtr = data + kl + 1;
+      return <i32>vl;
+    }
+    data += kl + 1 + vl + 1;
+  }
+  return -1;
+}
+
+export function releaseRequestHeaders(): void {
+  release(pairsPtr);
+  pairsPtr = 0;
+  pairsCount = 0;
+}
+
 export function rawPtr(): usize {
   return rawValuePtr;
 }

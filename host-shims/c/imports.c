@@ -171,6 +171,74 @@ u32 Z_envZ_proxy_get_header_map_value(struct Z_env_instance_t *env, u32 map, u32
   return give(p, v ? v : "", vlen, vptr_out, vsize_out);
 }
 
+/*
+ * proxy_get_header_map_pairs(map, ptr_out, size_out): every request header the host gave, in the
+ * proxy-wasm pairs format (u32 count, then u32 name/value lengths, then NUL-terminated names and
+ * values), in one guest allocation. The gate reads all request headers with this one call.
+ */
+u32 Z_envZ_proxy_get_header_map_pairs(struct Z_env_instance_t *env, u32 map, u32 ptr_out, u32 size_out) {
+  struct paygress *p = env->p;
+  if (map != MAP_REQUEST_HEADERS) return WR_BAD_ARGUMENT;
+  struct paygress_request *r = p->current;
+  if (!r || !r->info) return WR_NOT_FOUND;
+  const paygress_request_info *in = r->info;
+  struct { const char *k; size_t kl; const char *v; size_t vl; } e[8];
+  size_t n = 0;
+#define PG_PAIR(name, val, len) if (val) { e[n].k = name; e[n].kl = sizeof(name) - 1; e[n].v = val; e[n].vl = len; n++; }
+  PG_PAIR(":path", in->path, in->path_len)
+  PG_PAIR(":method", in->method, in->method_len)
+  PG_PAIR(":authority", in->authority, in->authority_len)
+  PG_PAIR(":scheme", in->scheme, in->scheme_len)
+  PG_PAIR("x-cashu", in->x_cashu, in->x_cashu_len)
+  PG_PAIR("authorization", in->authorization, in->authorization_len)
+  PG_PAIR("x-paygress-pass", in->pass, in->pass_len)
+  PG_PAIR("cookie", in->cookie, in->cookie_len)
+#undef PG_PAIR
+  size_t extra = in->extra ? in->extra_count : 0;
+  size_t count = n + extra;
+  if (count > 4096) return WR_BAD_ARGUMENT;
+  size_t len = 4 + count * 8;
+  for (size_t i = 0; i < n; i++) len += e[i].kl + e[i].vl + 2;
+  for (size_t i = 0; i < extra; i++) {
+    const paygress_header *h = &in->extra[i];
+    if (!h->name || !h->value) return WR_BAD_ARGUMENT;
+    len += h->name_len + h->value_len + 2;
+  }
+  if (len > 0x7fffffff) return WR_BAD_ARGUMENT;
+  if (p->pairs_cap > 65536 && len <= 65536) { /* do not keep a huge buffer after one huge request */
+    free(p->pairs_buf);
+    p->pairs_buf = NULL;
+    p->pairs_cap = 0;
+  }
+  if (len > p->pairs_cap) {
+    size_t cap = len < 1024 ? 1024 : len;
+    uint8_t *nb = realloc(p->pairs_buf, cap);
+    if (!nb) return WR_INTERNAL_FAILURE;
+    p->pairs_buf = nb;
+    p->pairs_cap = cap;
+  }
+  uint8_t *buf = p->pairs_buf;
+  uint32_t c32 = (uint32_t)count;
+  memcpy(buf, &c32, 4);
+  uint8_t *sizes = buf + 4, *data = buf + 4 + count * 8;
+  for (size_t i = 0; i < count; i++) {
+    const char *k, *v;
+    size_t kl, vl;
+    if (i < n) k = e[i].k, kl = e[i].kl, v = e[i].v, vl = e[i].vl;
+    else k = in->extra[i - n].name, kl = in->extra[i - n].name_len, v = in->extra[i - n].value, vl = in->extra[i - n].value_len;
+    uint32_t k32 = (uint32_t)kl, v32 = (uint32_t)vl;
+    memcpy(sizes + i * 8, &k32, 4);
+    memcpy(sizes + i * 8 + 4, &v32, 4);
+    memcpy(data, k, kl);
+    data[kl] = 0;
+    data += kl + 1;
+    memcpy(data, v, vl);
+    data[vl] = 0;
+    data += vl + 1;
+  }
+  return (u32)give(p, buf, len, ptr_out, size_out); /* may trap: buf stays owned by p */
+}
+
 u32 Z_envZ_proxy_add_header_map_value(struct Z_env_instance_t *env, u32 map, u32 kptr, u32 klen, u32 vptr, u32 vlen) {
   struct paygress *p = env->p;
   struct paygress_request *r = p->current;

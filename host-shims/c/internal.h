@@ -142,6 +142,9 @@ struct paygress {
   uint32_t resp_status;
   const char *resp_body;
   size_t resp_body_len;
+  /* scratch for proxy_get_header_map_pairs; owned here so a trap (longjmp) inside give() leaks nothing */
+  uint8_t *pairs_buf;
+  size_t pairs_cap;
   /* events of the current API call */
   pg_arena ev_arena;
   paygress_event *ev;

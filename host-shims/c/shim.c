@@ -310,6 +310,7 @@ PAYGRESS_API void paygress_destroy(paygress *p) {
   if (p->own_store) pg_store_release(p->store);
   pg_arena_free(&p->ev_arena);
   free(p->ev);
+  free(p->pairs_buf);
   free(p->env_block);
   free(p->config);
   free(p);
