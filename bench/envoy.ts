@@ -1,9 +1,12 @@
 // npm run bench:envoy [-- --json FILE] [-- --duration S] [-- --rounds N]
 //
-// Throughput and latency of Envoy on loopback with wrk, in one run, three ways:
-//   off   Envoy without the Paygress filter (baseline)
-//   pass  Envoy with the filter, every request carrying a valid pass (the paid hot path)
-//   402   Envoy with the filter, every request unpaid (answered locally with 402)
+// Throughput and latency of Envoy on loopback with wrk, in one run:
+//   off         Envoy without any Wasm filter (baseline)
+//   pass        Envoy with Paygress, every request carrying a valid pass (the paid hot path)
+//   402         Envoy with Paygress, every request unpaid (answered locally with 402)
+// and, to show what any Wasm filter costs before Paygress does anything:
+//   empty-abi   a proxy-wasm module with no SDK and no logic (bench/wasm/empty-abi.ts)
+//   empty-sdk   an empty filter on @solo-io/proxy-runtime, patched like ours (bench/wasm/empty-sdk.ts)
 // The upstream is NGINX returning a small static 200. Envoy runs one worker pinned to CPU 0; wrk and
 // NGINX are pinned to CPU 1, so the proxy's CPU is what is measured. Throughput is measured with 16
 // connections, latency with 1 connection (requests one after another, so the median is the service
@@ -20,6 +23,7 @@ import { ROOT } from "../test/lib/procs.ts";
 import { Stack } from "../test/lib/stack.ts";
 import { TestWallet } from "../test/lib/wallet.ts";
 import { pluginConfig } from "../test/lib/config.ts";
+import { mkdirSync } from "node:fs";
 
 const args = process.argv.slice(2);
 const opt = (k: string, d: string) => (args.includes(`--${k}`) ? args[args.indexOf(`--${k}`) + 1] : d);
@@ -61,11 +65,21 @@ try {
   await run("taskset", ["-a", "-p", "-c", "1", String(upstream.proc.child.pid)]);
   const common = { logDir: stack.dir, backend: { host: "127.0.0.1", port: upstream.port }, logLevel: "warn", concurrency: 1 };
   const off = stack.add(await new Envoy({ ...common, name: "envoy-off", mints: [] }).start());
+  // The two empty baselines, built here so they always match this checkout's toolchain and patch.
+  mkdirSync(join(ROOT, "build/bench"), { recursive: true });
+  const asc = join(ROOT, "node_modules/.bin/asc");
+  const emptyAbi = join(ROOT, "build/bench/empty-abi.wasm");
+  const emptySdk = join(ROOT, "build/bench/empty-sdk.wasm");
+  await run(asc, [join(ROOT, "bench/wasm/empty-abi.ts"), "--config", join(ROOT, "assembly/testing/asconfig.json"), "--runtime", "stub", "-O3", "--use", "abort=", "-o", emptyAbi]);
+  await run(asc, [join(ROOT, "bench/wasm/empty-sdk.ts"), "--config", join(ROOT, "assembly/testing/asconfig.json"), "--runtime", "incremental", "-O3", "--converge",
+    "--use", "abort=assembly/adapter/abort/paygressAbort", "-o", emptySdk], { cwd: ROOT });
+  const abiEnvoy = stack.add(await new Envoy({ ...common, name: "envoy-empty-abi", mints: [], filter: { wasmPath: emptyAbi, pluginConfig: {} } }).start());
+  const sdkEnvoy = stack.add(await new Envoy({ ...common, name: "envoy-empty-sdk", mints: [], filter: { wasmPath: emptySdk, pluginConfig: {} } }).start());
   const on = stack.add(await new Envoy({
     ...common, name: "envoy-on", mints: [{ cluster: "mint", host: "127.0.0.1", port: mint.port }],
     filter: { wasmPath: join(ROOT, "build/paygress.wasm"), pluginConfig: pluginConfig({ mints: [{ url: mint.url, cluster: "mint" }], price: 10, passTtl: 86400 }) },
   }).start());
-  for (const e of [off, on]) await run("taskset", ["-a", "-p", "-c", "0", String(e.proc.child.pid)]);
+  for (const e of [off, abiEnvoy, sdkEnvoy, on]) await run("taskset", ["-a", "-p", "-c", "0", String(e.proc.child.pid)]);
 
   // Buy a pass once.
   const wallet = await new TestWallet(mint.url).load();
@@ -75,6 +89,8 @@ try {
 
   const variants: Array<{ name: string; url: string; header?: string; expect: string }> = [
     { name: "off", url: `${off.url}/`, expect: "200" },
+    { name: "empty-abi", url: `${abiEnvoy.url}/`, header: `X-Paygress-Pass: ${pass}`, expect: "200" },
+    { name: "empty-sdk", url: `${sdkEnvoy.url}/`, header: `X-Paygress-Pass: ${pass}`, expect: "200" },
     { name: "pass", url: `${on.url}/`, header: `X-Paygress-Pass: ${pass}`, expect: "200" },
     { name: "402", url: `${on.url}/`, expect: "402" },
   ];
@@ -97,12 +113,20 @@ try {
     non2xx: tput[v.name].reduce((s, x) => s + x.non2xx, 0),
     socketErrors: tput[v.name].reduce((s, x) => s + x.errors, 0),
   }));
-  const base = summary[0];
-  const passRow = summary[1];
+  const row = (n: string) => summary.find((x) => x.variant === n)!;
+  const base = row("off");
+  const passRow = row("pass");
+  const perRequestUs = (r: { rps: number }) => 1e6 / r.rps;
   const ratios = {
     passThroughputRatio: passRow.rps / base.rps,
-    challengeThroughputRatio: summary[2].rps / base.rps,
+    challengeThroughputRatio: row("402").rps / base.rps,
+    emptyAbiThroughputRatio: row("empty-abi").rps / base.rps,
+    emptySdkThroughputRatio: row("empty-sdk").rps / base.rps,
     passAddedMedianLatencyUs: passRow.p50us_c1 - base.p50us_c1,
+    // CPU time per request on Envoy's one worker, above the baseline, from throughput.
+    passAddedCpuUsPerRequest: perRequestUs(passRow) - perRequestUs(base),
+    emptySdkAddedCpuUsPerRequest: perRequestUs(row("empty-sdk")) - perRequestUs(base),
+    emptyAbiAddedCpuUsPerRequest: perRequestUs(row("empty-abi")) - perRequestUs(base),
   };
   const targets = { passThroughputRatio: 0.92, passAddedMedianLatencyUs: 20 };
 
@@ -116,6 +140,8 @@ try {
   console.log(`\npass/off throughput ratio: ${ratios.passThroughputRatio.toFixed(3)} (target >= ${targets.passThroughputRatio})`);
   console.log(`402/off throughput ratio:  ${ratios.challengeThroughputRatio.toFixed(3)}`);
   console.log(`added median latency on the pass path (1 connection): ${ratios.passAddedMedianLatencyUs.toFixed(1)} µs (target <= ${targets.passAddedMedianLatencyUs} µs)`);
+  console.log(`any Wasm filter first: empty module/off ${ratios.emptyAbiThroughputRatio.toFixed(3)}, empty SDK filter/off ${ratios.emptySdkThroughputRatio.toFixed(3)}`);
+  console.log(`worker CPU per request above off: empty module ${ratios.emptyAbiAddedCpuUsPerRequest.toFixed(2)} µs, empty SDK filter ${ratios.emptySdkAddedCpuUsPerRequest.toFixed(2)} µs, Paygress pass path ${ratios.passAddedCpuUsPerRequest.toFixed(2)} µs`);
   if (jsonFile) {
     writeFileSync(jsonFile, JSON.stringify({ when: new Date().toISOString(), cpu: os.cpus()[0]?.model, durationS: DURATION, rounds: ROUNDS, summary, ratios, targets, raw: { tput, lat } }, null, 2));
     console.log(`wrote ${jsonFile}`);
