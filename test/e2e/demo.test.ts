@@ -7,7 +7,8 @@ import { promisify } from "node:util";
 import { ROOT } from "../lib/procs.ts";
 
 it("npm run demo walks through 402 -> pay -> 200 -> pass -> replay 402 -> collect", async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "tools/demo.ts", "--exit"], { cwd: ROOT, timeout: 120000, encoding: "utf8" });
+  // Exactly the README's first command (set-up and build are quick when already done).
+  const { stdout } = await promisify(execFile)("npm", ["run", "--silent", "demo", "--", "--exit"], { cwd: ROOT, timeout: 180000, encoding: "utf8", maxBuffer: 1 << 22 });
   const statuses = [...stdout.matchAll(/^HTTP\/1\.1 (\d+)/gm)].map((m) => Number(m[1]));
   assert.deepEqual(statuses, [402, 200, 200, 402], stdout);
   assert.match(stdout, /^x-cashu: creqA/m);
