@@ -14,35 +14,8 @@
 // decode against the encoding's real content and says so in the test name.
 import { PaymentRequest as CtsPaymentRequest } from "@cashu/cashu-ts";
 import { createHash } from "node:crypto";
+import { parseBlocks, type Block } from "../lib/markdown.ts";
 
-interface Block { lang: string; body: string; heading: string; before: string; after: string }
-
-function parseBlocks(md: string): Block[] {
-  const out: Block[] = [];
-  const lines = md.split("\n");
-  let heading = "";
-  let prose: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const fence = /^\s*```(\w*)\s*$/.exec(line);
-    if (fence) {
-      const body: string[] = [];
-      i++;
-      while (i < lines.length && !/^\s*```\s*$/.test(lines[i])) body.push(lines[i++]);
-      out.push({ lang: fence[1], body: body.join("\n"), heading, before: prose.join("\n"), after: "" });
-      prose = [];
-      continue;
-    }
-    if (/^#{1,6}\s/.test(line)) {
-      heading = line.replace(/^#+\s*/, "").trim();
-      prose = [];
-      continue;
-    }
-    prose.push(line);
-    if (out.length && out[out.length - 1].after.length < 4000) out[out.length - 1].after += line + "\n";
-  }
-  return out;
-}
 
 /** JSON, or the CBOR-diagnostic-flavoured JSON of NUT-00 (h'..' bytes, trailing commas). */
 function looseJson(body: string): any {

@@ -4,31 +4,8 @@
 // read from shell blocks and JSON blocks are parsed; vectors are recognised by the keys they carry,
 // not by wording. Anything expected but missing throws, so a reshaped upstream file is noticed.
 import { createHash } from "node:crypto";
+import { parseBlocks, type Block } from "../lib/markdown.ts";
 
-interface Block { lang: string; body: string; heading: string; before: string; after: string }
-
-function parseBlocks(md: string): Block[] {
-  const out: Block[] = [];
-  const lines = md.split("\n");
-  let heading = "";
-  let prose: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const fence = /^\s*```(\w*)\s*$/.exec(line);
-    if (fence) {
-      const body: string[] = [];
-      i++;
-      while (i < lines.length && !/^\s*```\s*$/.test(lines[i])) body.push(lines[i++]);
-      out.push({ lang: fence[1], body: body.join("\n"), heading, before: prose.join("\n"), after: "" });
-      prose = [];
-      continue;
-    }
-    if (/^#{1,6}\s/.test(line)) { heading = line.replace(/^#+\s*/, "").trim(); prose = []; continue; }
-    prose.push(line);
-    if (out.length && out[out.length - 1].after.length < 2000) out[out.length - 1].after += line + "\n";
-  }
-  return out;
-}
 
 /** key: value records of a shell block; a "# Test" comment line starts a new record. */
 function parseKv(body: string): Array<Record<string, string>> {
