@@ -14,7 +14,7 @@ import { paymentScenarios, scenarioPluginConfig, type ScenarioContext } from "..
 import { Stack, onFailureDump } from "../lib/stack.ts";
 import { TestWallet } from "../lib/wallet.ts";
 import { NATIVE_BIN, buildNative } from "../../host-shims/testing.ts";
-import { clientGoneScenario } from "../../host-shims/client-gone-scenario.ts";
+import { clientGoneScenario } from "../lib/client-gone.ts";
 
 /** Starts a Go binary with `-listen` on a free port; resolves when `readyPath` answers 200. */
 async function startGo(stack: Stack, bin: string, name: string, args: string[], readyPath: string): Promise<{ url: string; proc: Proc }> {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Nginx } from "../lib/nginx.ts";
 import { paymentScenarios, type ScenarioContext } from "../lib/scenarios.ts";
 import { buildNative, logFilePart, nginxPaygressHttp } from "../../host-shims/testing.ts";
-import { clientGoneScenario } from "../../host-shims/client-gone-scenario.ts";
+import { clientGoneScenario } from "../lib/client-gone.ts";
 
 paymentScenarios("NGINX", async (ctx: ScenarioContext) => {
   buildNative();

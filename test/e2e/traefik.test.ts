@@ -13,7 +13,7 @@ import { Proc, freePort, httpOk, waitFor } from "../lib/procs.ts";
 import type { Stack } from "../lib/stack.ts";
 import { paymentScenarios, type ScenarioContext } from "../lib/scenarios.ts";
 import { NATIVE_BIN, ROOT, TRAEFIK_PLUGIN_DIR, buildNative, ensureTraefik } from "../../host-shims/testing.ts";
-import { clientGoneScenario } from "../../host-shims/client-gone-scenario.ts";
+import { clientGoneScenario } from "../lib/client-gone.ts";
 
 const EXAMPLE = join(ROOT, "host-shims/traefik");
 let upstream: Backend | undefined;

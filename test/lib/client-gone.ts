@@ -1,15 +1,15 @@
-// The client-gone scenario for the native hosts, as test/e2e/client-gone.test.ts runs it for Envoy:
+// The client-gone scenario, run against every host (Envoy: test/e2e/client-gone.test.ts; NGINX, Go, Traefik):
 // a client hangs up while the gate is still talking to a (slowed) real mint; no swap may follow,
 // the token stays unspent, and the same token still pays afterwards.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Backend } from "../test/lib/backend.ts";
-import { Mint } from "../test/lib/mint.ts";
-import { sleep } from "../test/lib/procs.ts";
-import { Stack, onFailureDump } from "../test/lib/stack.ts";
-import { TcpRelay } from "../test/lib/tcpproxy.ts";
-import { TestWallet } from "../test/lib/wallet.ts";
-import { pluginConfig } from "../test/lib/config.ts";
+import { Backend } from "./backend.ts";
+import { Mint } from "./mint.ts";
+import { sleep } from "./procs.ts";
+import { Stack, onFailureDump } from "./stack.ts";
+import { TcpRelay } from "./tcpproxy.ts";
+import { TestWallet } from "./wallet.ts";
+import { pluginConfig } from "./config.ts";
 
 export interface ClientGoneContext {
   stack: Stack;
