@@ -7,6 +7,8 @@
 // and, to show what any Wasm filter costs before Paygress does anything:
 //   empty-abi   a proxy-wasm module with no SDK and no logic (bench/wasm/empty-abi.ts)
 //   empty-sdk   an empty filter on @solo-io/proxy-runtime, patched like ours (bench/wasm/empty-sdk.ts)
+//   read-headers  the empty SDK filter reading the request headers once, as Paygress must
+//               (bench/wasm/read-headers.ts)
 // The upstream is NGINX returning a small static 200. Envoy runs one worker pinned to CPU 0; wrk and
 // NGINX are pinned to CPU 1, so the proxy's CPU is what is measured. Throughput is measured with 16
 // connections, latency with 1 connection (requests one after another, so the median is the service
@@ -73,13 +75,17 @@ try {
   await run(asc, [join(ROOT, "bench/wasm/empty-abi.ts"), "--config", join(ROOT, "assembly/testing/asconfig.json"), "--runtime", "stub", "-O3", "--use", "abort=", "-o", emptyAbi]);
   await run(asc, [join(ROOT, "bench/wasm/empty-sdk.ts"), "--config", join(ROOT, "assembly/testing/asconfig.json"), "--runtime", "incremental", "-O3", "--converge",
     "--use", "abort=assembly/adapter/abort/paygressAbort", "-o", emptySdk], { cwd: ROOT });
+  const readHeaders = join(ROOT, "build/bench/read-headers.wasm");
+  await run(asc, [join(ROOT, "bench/wasm/read-headers.ts"), "--config", join(ROOT, "assembly/testing/asconfig.json"), "--runtime", "incremental", "-O3", "--converge",
+    "--use", "abort=assembly/adapter/abort/paygressAbort", "-o", readHeaders], { cwd: ROOT });
+  const readEnvoy = stack.add(await new Envoy({ ...common, name: "envoy-read-headers", mints: [], filter: { wasmPath: readHeaders, pluginConfig: {} } }).start());
   const abiEnvoy = stack.add(await new Envoy({ ...common, name: "envoy-empty-abi", mints: [], filter: { wasmPath: emptyAbi, pluginConfig: {} } }).start());
   const sdkEnvoy = stack.add(await new Envoy({ ...common, name: "envoy-empty-sdk", mints: [], filter: { wasmPath: emptySdk, pluginConfig: {} } }).start());
   const on = stack.add(await new Envoy({
     ...common, name: "envoy-on", mints: [{ cluster: "mint", host: "127.0.0.1", port: mint.port }],
     filter: { wasmPath: join(ROOT, "build/paygress.wasm"), pluginConfig: pluginConfig({ mints: [{ url: mint.url, cluster: "mint" }], price: 10, passTtl: 86400 }) },
   }).start());
-  for (const e of [off, abiEnvoy, sdkEnvoy, on]) await run("taskset", ["-a", "-p", "-c", "0", String(e.proc.child.pid)]);
+  for (const e of [off, abiEnvoy, sdkEnvoy, readEnvoy, on]) await run("taskset", ["-a", "-p", "-c", "0", String(e.proc.child.pid)]);
 
   // Buy a pass once.
   const wallet = await new TestWallet(mint.url).load();
@@ -91,6 +97,7 @@ try {
     { name: "off", url: `${off.url}/`, expect: "200" },
     { name: "empty-abi", url: `${abiEnvoy.url}/`, header: `X-Paygress-Pass: ${pass}`, expect: "200" },
     { name: "empty-sdk", url: `${sdkEnvoy.url}/`, header: `X-Paygress-Pass: ${pass}`, expect: "200" },
+    { name: "read-headers", url: `${readEnvoy.url}/`, header: `X-Paygress-Pass: ${pass}`, expect: "200" },
     { name: "pass", url: `${on.url}/`, header: `X-Paygress-Pass: ${pass}`, expect: "200" },
     { name: "402", url: `${on.url}/`, expect: "402" },
   ];
@@ -122,11 +129,13 @@ try {
     challengeThroughputRatio: row("402").rps / base.rps,
     emptyAbiThroughputRatio: row("empty-abi").rps / base.rps,
     emptySdkThroughputRatio: row("empty-sdk").rps / base.rps,
+    readHeadersThroughputRatio: row("read-headers").rps / base.rps,
     passAddedMedianLatencyUs: passRow.p50us_c1 - base.p50us_c1,
     // CPU time per request on Envoy's one worker, above the baseline, from throughput.
     passAddedCpuUsPerRequest: perRequestUs(passRow) - perRequestUs(base),
     emptySdkAddedCpuUsPerRequest: perRequestUs(row("empty-sdk")) - perRequestUs(base),
     emptyAbiAddedCpuUsPerRequest: perRequestUs(row("empty-abi")) - perRequestUs(base),
+    readHeadersAddedCpuUsPerRequest: perRequestUs(row("read-headers")) - perRequestUs(base),
   };
   const targets = { passThroughputRatio: 0.92, passAddedMedianLatencyUs: 20 };
 
@@ -140,8 +149,10 @@ try {
   console.log(`\npass/off throughput ratio: ${ratios.passThroughputRatio.toFixed(3)} (target >= ${targets.passThroughputRatio})`);
   console.log(`402/off throughput ratio:  ${ratios.challengeThroughputRatio.toFixed(3)}`);
   console.log(`added median latency on the pass path (1 connection): ${ratios.passAddedMedianLatencyUs.toFixed(1)} µs (target <= ${targets.passAddedMedianLatencyUs} µs)`);
-  console.log(`any Wasm filter first: empty module/off ${ratios.emptyAbiThroughputRatio.toFixed(3)}, empty SDK filter/off ${ratios.emptySdkThroughputRatio.toFixed(3)}`);
-  console.log(`worker CPU per request above off: empty module ${ratios.emptyAbiAddedCpuUsPerRequest.toFixed(2)} µs, empty SDK filter ${ratios.emptySdkAddedCpuUsPerRequest.toFixed(2)} µs, Paygress pass path ${ratios.passAddedCpuUsPerRequest.toFixed(2)} µs`);
+  console.log(`any Wasm filter first: empty module/off ${ratios.emptyAbiThroughputRatio.toFixed(3)}, empty SDK filter/off ${ratios.emptySdkThroughputRatio.toFixed(3)}, ` +
+    `+ reading the headers once/off ${ratios.readHeadersThroughputRatio.toFixed(3)}`);
+  console.log(`worker CPU per request above off: empty module ${ratios.emptyAbiAddedCpuUsPerRequest.toFixed(2)} µs, empty SDK filter ${ratios.emptySdkAddedCpuUsPerRequest.toFixed(2)} µs, ` +
+    `+ header read ${ratios.readHeadersAddedCpuUsPerRequest.toFixed(2)} µs, Paygress pass path ${ratios.passAddedCpuUsPerRequest.toFixed(2)} µs`);
   if (jsonFile) {
     writeFileSync(jsonFile, JSON.stringify({ when: new Date().toISOString(), cpu: os.cpus()[0]?.model, durationS: DURATION, rounds: ROUNDS, summary, ratios, targets, raw: { tput, lat } }, null, 2));
     console.log(`wrote ${jsonFile}`);
