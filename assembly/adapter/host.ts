@@ -42,31 +42,14 @@ export function headerValue(map: i32, name: HeaderName): string | null {
   return takeString();
 }
 
-let rawValuePtr: usize = 0;
-
-/**
- * Reads a header value without decoding it: returns its length (-1 when absent); the bytes are at
- * rawPtr() until releaseRaw() or the next host call. Small values land in the scratch area, so this
- * allocates nothing.
- */
-export function readRaw(map: i32, name: HeaderName): i32 {
-  armScratch();
-  const r = imports.proxy_get_header_map_value(map, changetype<usize>(name.bytes), name.bytes.byteLength, valuePtr, valueSize);
-  disarmScratch();
-  if (r != WasmResultValues.Ok) {
-    rawValuePtr = 0;
-    return -1;
-  }
-  rawValuePtr = load<usize>(valuePtr);
-  return <i32>load<usize>(valueSize);
-}
-
 // ---- all request headers at once ----------------------------------------------------------------
 // proxy_get_header_map_pairs hands over every header in one host call (one allocation callback into
 // the module instead of one per header): count, then (name length, value length) per header, then
 // the NUL-terminated names and values. The table below indexes it in place.
 
 let pairsPtr: usize = 0;
+/** Where findRequestHeader() left the value it found (inside the pairs buffer). */
+let rawValuePtr: usize = 0;
 let pairsLen: usize = 0;
 let pairsCount: u32 = 0;
 
@@ -119,11 +102,6 @@ export function releaseRequestHeaders(): void {
 
 export function rawPtr(): usize {
   return rawValuePtr;
-}
-
-export function releaseRaw(): void {
-  release(rawValuePtr);
-  rawValuePtr = 0;
 }
 
 export function requestHeader(name: HeaderName): string | null {

@@ -16,10 +16,6 @@ export function disarmScratch(): void {
   armed = false;
 }
 
-export function isScratch(ptr: usize): bool {
-  return ptr == SCRATCH;
-}
-
 /** Releases a buffer the host allocated through malloc (no-op for the scratch area). */
 export function release(ptr: usize): void {
   if (ptr != 0 && ptr != SCRATCH) __unpin(ptr);

@@ -199,22 +199,20 @@ export class Gate {
    * true when it is valid; either way the result is remembered in `ex` for onRequest.
    */
   tryPass(passText: string, rule: RouteRule, ex: Exchange): bool {
-    ex.passChecked = true;
-    if (!this.passes.enabled) return false;
-    ex.passPresented = true;
-    ex.passError = this.passes.verify(passText, rule.id, this.host.nowSeconds());
-    if (ex.passError != PassError.None) return false;
-    ex.outcome = Outcome.Pass;
-    return true;
+    return this.passChecked(ex, this.passes.enabled ? this.passes.verify(passText, rule.id, this.host.nowSeconds()) : PassError.None);
   }
 
   /** tryPass() on the pass header's raw bytes [p, p+len) (no allocation). */
   tryPassRaw(p: usize, len: i32, rule: RouteRule, ex: Exchange): bool {
+    return this.passChecked(ex, this.passes.enabled ? this.passes.verifyRaw(p, len, rule.id, this.host.nowSeconds()) : PassError.None);
+  }
+
+  private passChecked(ex: Exchange, err: PassError): bool {
     ex.passChecked = true;
     if (!this.passes.enabled) return false;
     ex.passPresented = true;
-    ex.passError = this.passes.verifyRaw(p, len, rule.id, this.host.nowSeconds());
-    if (ex.passError != PassError.None) return false;
+    ex.passError = err;
+    if (err != PassError.None) return false;
     ex.outcome = Outcome.Pass;
     return true;
   }

@@ -1,7 +1,7 @@
 // The mint's HTTP API as the gate uses it: request bodies it sends and the responses it accepts
 // (NUT-01 keys, NUT-02 keysets, NUT-03 swap, NUT-09 restore) plus the NUT error format. Parsing is
 // strict: anything unexpected makes the call count as a mint failure (fail closed), never a grant.
-import { JsonObject, JsonParser, JsonWriter, U64Result } from "../core/json";
+import { JsonParser, U64Result } from "../core/json";
 import { isHex } from "../core/encoding/hex";
 
 /** An HTTP call the host must make to a mint on the gate's behalf. */
@@ -16,14 +16,6 @@ export class MintCall {
   purpose: string = "";
 }
 
-/** One output the gate asks the mint to sign. */
-export class BlindedOutput {
-  amount: u64 = 0;
-  keysetId: string = "";
-  /** Compressed B_ (hex). */
-  B_: string = "";
-}
-
 /** A blind signature returned by the mint. */
 export class BlindSignature {
   amount: u64 = 0;
@@ -36,15 +28,6 @@ export class BlindSignature {
 export class MintError {
   code: u32 = 0;
   detail: string = "";
-}
-
-export function writeOutputs(w: JsonWriter, outputs: Array<BlindedOutput>): void {
-  w.beginArray();
-  for (let i = 0; i < outputs.length; i++) {
-    const o = outputs[i];
-    w.beginObject().ku64("amount", o.amount).kstr("id", o.keysetId).kstr("B_", o.B_).endObject();
-  }
-  w.endArray();
 }
 
 /** Parses `{"signatures": [...]}` (swap) or `{"outputs": [...], "signatures": [...]}` (restore). */
@@ -120,19 +103,8 @@ export function parseMintError(body: string): MintError | null {
 }
 
 // NUT error codes the gate acts on (error_codes.md).
-export const ERR_PROOF_VERIFICATION: u32 = 10001;
 export const ERR_PROOFS_SPENT: u32 = 11001;
 export const ERR_PROOFS_PENDING: u32 = 11002;
 export const ERR_OUTPUTS_SIGNED: u32 = 11003;
 export const ERR_OUTPUTS_PENDING: u32 = 11004;
-export const ERR_UNBALANCED: u32 = 11005;
-export const ERR_DUPLICATE_INPUTS: u32 = 11007;
-export const ERR_KEYSET_UNKNOWN: u32 = 12001;
-export const ERR_KEYSET_INACTIVE: u32 = 12002;
 
-export function jsonObjectOf(body: string): JsonObject | null {
-  const p = new JsonParser();
-  p.maxLength = 1 << 20;
-  const root = p.parse(body);
-  return root == null ? null : root.asObject();
-}

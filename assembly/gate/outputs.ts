@@ -6,7 +6,7 @@ import { CryptoError } from "../core/crypto/errors";
 import { Nut13Output, nut13DeriveHmac } from "../core/crypto/nut13";
 import { fromHex, toHex } from "../core/encoding/hex";
 import { Keyset } from "../core/cashu/keyset";
-import { BlindedOutput, BlindSignature } from "./mint-api";
+import { BlindSignature } from "./mint-api";
 
 export const enum OutputKind { Earnings = 0, Change = 1 }
 
@@ -55,14 +55,6 @@ export function changeOutput(random64: Uint8Array, amount: u64): PlannedOutput |
   o.r.set(random64.subarray(32, 64));
   if (blindMessage(o.B_, Uint8Array.wrap(String.UTF8.encode(o.secret)), o.r) != CryptoError.None) return null;
   return o;
-}
-
-export function toBlinded(o: PlannedOutput, keysetId: string): BlindedOutput {
-  const b = new BlindedOutput();
-  b.amount = o.amount;
-  b.keysetId = keysetId;
-  b.B_ = toHex(o.B_);
-  return b;
 }
 
 /** C = C_ - r*K for a change output; null when the signature or key is unusable. */
