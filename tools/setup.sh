@@ -38,11 +38,15 @@ fi
 
 # --- Node.js and npm packages -------------------------------------------------------------------
 command -v node >/dev/null || die "Node.js >= 20 is required (not found)"
+# The machine's npm, not node_modules/.bin/npm: `npm run` puts that first on PATH, and a dependency
+# of as-pect ships npm 6, whose `npm ci` deletes node_modules and then fails on this lockfile.
+NPM=$(PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v "node_modules/.bin" | paste -sd: -) command -v npm) \
+  || die "npm is required (not found)"
 [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ] || die "Node.js >= 20 is required, found $(node --version)"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
    || ! grep -q "paygress patch" node_modules/@solo-io/proxy-runtime/assembly/malloc.ts 2>/dev/null; then
   say "installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
+  "$NPM" ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
 fi
 
 # --- Python virtualenv: Envoy + Nutshell ----------------------------------------------------------
