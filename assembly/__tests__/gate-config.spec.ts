@@ -1,6 +1,7 @@
-import { Env, parseConfig } from "../gate/config";
+import { Env, laneFromName, parseConfig } from "../gate/config";
 
-const PUB = "02" + "11".repeat(32);
+// The generator G: a valid point. "02" + "11".repeat(32) is not one (no y for that x).
+const PUB = "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
 const SEED = "22".repeat(32);
 const KEY = "33".repeat(32);
 
@@ -49,6 +50,43 @@ describe("plugin configuration", () => {
     has(errorOf(base().replace(SEED, "abcd")), "earnings.seed: must be hex of at least 32 bytes");
     has(errorOf(base().replace('"ttl_seconds":60', '"ttl_seconds":"60"')), "pass.ttl_seconds: must be an integer");
     has(errorOf(base(',"payment_request":"creqC"')), "payment_request:");
+    // 66 hex characters that are no point on the curve: every earned proof would be lost.
+    has(errorOf(base().replace(PUB, "02" + "11".repeat(32))), "earnings.lock_pubkey: is not a point on secp256k1");
+    has(errorOf(base().replace('"prefix":"/api"', '"prefix":"/api%2Fx"')), "routes[0].prefix: the path has an encoded slash");
+    has(errorOf(base().replace('"prefix":"/api"', '"prefix":"/api?x=1"')), "routes[0].prefix: must be a path without a query");
+  });
+
+  it("compares mint URLs by scheme and host case-insensitively", () => {
+    const r = parseConfig(base().replace('"http://127.0.0.1:3338/"', '"HTTPS://Mint.Example.COM/Cashu/"'));
+    expect(r.error).toBe("");
+    expect(r.config!.mints[0].url).toBe("https://mint.example.com/Cashu");
+    expect(r.config!.mints[0].authority).toBe("mint.example.com");
+    expect(r.config!.mints[0].basePath).toBe("/Cashu");
+    has(errorOf(base().replace('"http://127.0.0.1:3338/"', '"http://user:pw@m"')), "mints[0].url: must be an http(s) URL");
+  });
+
+  it("keeps route prefixes canonical and GET covering HEAD", () => {
+    const r = parseConfig(base().replace('"prefix":"/api"', '"prefix":"/%61pi/","methods":["get"]'));
+    expect(r.error).toBe("");
+    expect(r.config!.routes[0].prefix).toBe("/api");
+    expect(r.config!.routes[0].methods.join(",")).toBe("GET,HEAD");
+  });
+
+  it("derives a replica's earnings lane from an environment variable", () => {
+    const env = new Env();
+    env.names.push("POD_NAME");
+    env.values.push("paygress-3");
+    const text = base().replace('"seed":"' + SEED + '"', '"seed":"' + SEED + '","lane_env":"POD_NAME"');
+    const r = parseConfig(text, env);
+    expect(r.error).toBe("");
+    expect(r.config!.earnings.lane).toBe(3);
+    expect(r.config!.earnings.laneEnv).toBe("POD_NAME");
+    has(errorOf(text), "earnings.lane_env: environment variable POD_NAME is not set");
+    has(errorOf(base().replace('"seed":"' + SEED + '"', '"seed":"' + SEED + '","lane":1,"lane_env":"POD_NAME"'), env), "give either lane or lane_env");
+    expect(laneFromName("paygress-7d9c8-x2kqp", 16)).toBeLessThan(16);
+    expect(laneFromName("paygress-7d9c8-x2kqp", 16)).toBe(laneFromName("paygress-7d9c8-x2kqp", 16));
+    expect(laneFromName("gw-12", 16)).toBe(12);
+    expect(laneFromName("gw-19", 16)).toBe(3);
   });
 
   it("requires pass keys and earnings when a route is priced", () => {

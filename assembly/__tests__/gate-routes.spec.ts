@@ -1,26 +1,21 @@
-import { RouteRule } from "../gate/config";
-import { globMatch, hostMatches, hostOnly, matchRoute, pathOnly } from "../gate/routes";
+import { GateConfig, parseConfig } from "../gate/config";
+import { globMatch, hostMatches, matchRoute } from "../gate/routes";
 
-function rule(id: string, prefix: string, pattern: string, host: string, methods: Array<string>): RouteRule {
-  const r = new RouteRule();
-  r.id = id;
-  r.prefix = prefix;
-  r.pattern = pattern;
-  r.host = host;
-  r.methods = methods;
-  r.prefixUtf8 = Uint8Array.wrap(String.UTF8.encode(prefix));
-  r.patternUtf8 = Uint8Array.wrap(String.UTF8.encode(pattern));
-  return r;
+const HEAD = '{"mints":[{"url":"http://m","cluster":"m"}],"pass":{"ttl_seconds":0},' +
+  '"earnings":{"lock_pubkey":"02a57194bef8f0800d3a40fccb027dfaac852f20fd6bfc94257f6edd596f55739b","seed":"' + "22".repeat(32) + '"},"routes":';
+
+function config(routes: string): GateConfig {
+  const r = parseConfig(HEAD + routes + "}");
+  expect(r.error).toBe("");
+  return r.config!;
+}
+
+function id(c: GateConfig, method: string, host: string, path: string): string {
+  const r = matchRoute(c.routes, method, host, path);
+  return r == null ? "-" : r.id;
 }
 
 describe("route matching", () => {
-  it("normalises paths and hosts", () => {
-    expect(pathOnly("/a/b?x=1#f")).toBe("/a/b");
-    expect(pathOnly("/a")).toBe("/a");
-    expect(hostOnly("Shop.Example.com:8080")).toBe("shop.example.com");
-    expect(hostOnly("[::1]:80")).toBe("[::1]");
-  });
-
   it("matches hosts exactly or by suffix", () => {
     expect(hostMatches("", "any")).toBe(true);
     expect(hostMatches("a.com", "a.com")).toBe(true);
@@ -39,19 +34,66 @@ describe("route matching", () => {
   });
 
   it("takes the first matching rule, honouring methods and hosts", () => {
-    const rules = [
-      rule("post-only", "/api", "", "", ["POST"]),
-      rule("api-host", "/", "", "api.test", []),
-      rule("item", "", "/items/*", "", []),
-      rule("all", "/", "", "", []),
-    ];
-    expect(matchRoute(rules, "POST", "x", "/api/a")!.id).toBe("post-only");
-    expect(matchRoute(rules, "GET", "api.test", "/api/a")!.id).toBe("api-host");
-    expect(matchRoute(rules, "GET", "x", "/items/9")!.id).toBe("item");
-    expect(matchRoute(rules, "GET", "x", "/other")!.id).toBe("all");
-    expect(matchRoute(rules, "GET", "x", "/items/9?x=/y")!.id).toBe("item");
-    expect(matchRoute(rules, "GET", "x", "/items/9/z")!.id).toBe("all");
-    expect(matchRoute([rule("utf", "/caf\u00e9", "", "", [])], "GET", "x", "/caf\u00e9/menu")!.id).toBe("utf");
-    expect(matchRoute([rule("only", "/only", "", "", [])], "GET", "x", "/other")).toBeNull();
+    const c = config('[{"id":"post-only","prefix":"/api","methods":["POST"],"price":1},{"id":"api-host","host":"api.test","price":1},' +
+      '{"id":"item","pattern":"/items/*","price":1},{"id":"all","prefix":"/","price":1}]');
+    expect(id(c, "POST", "x", "/api/a")).toBe("post-only");
+    expect(id(c, "post", "x", "/api/a")).toBe("post-only");
+    expect(id(c, "GET", "api.test", "/api/a")).toBe("api-host");
+    expect(id(c, "GET", "x", "/items/9")).toBe("item");
+    expect(id(c, "GET", "x", "/other")).toBe("all");
+    expect(id(c, "GET", "x", "/items/9?x=/y")).toBe("item");
+    expect(id(c, "GET", "x", "/items/9/z")).toBe("all");
+    const u = config('[{"id":"utf","prefix":"/caf\u00e9","price":1}]');
+    expect(id(u, "GET", "x", "/caf\u00e9/menu")).toBe("utf");
+    expect(id(u, "GET", "x", "/caf%C3%A9/menu")).toBe("utf");
+    expect(id(u, "GET", "x", "/other")).toBe("-");
+  });
+
+  it("matches prefixes on segment boundaries, case-insensitively by default", () => {
+    const c = config('[{"id":"health","prefix":"/healthz","price":0},{"id":"api","prefix":"/api/","price":10},{"id":"cs","prefix":"/Docs","case_sensitive":true,"price":5},{"id":"rest","prefix":"/","price":0}]');
+    expect(id(c, "GET", "", "/healthz")).toBe("health");
+    expect(id(c, "GET", "", "/healthzX")).toBe("rest");
+    expect(id(c, "GET", "", "/api")).toBe("api");
+    expect(id(c, "GET", "", "/api/")).toBe("api");
+    expect(id(c, "GET", "", "/api/x")).toBe("api");
+    expect(id(c, "GET", "", "/apix")).toBe("rest");
+    expect(id(c, "GET", "", "/API/x")).toBe("api");
+    expect(id(c, "GET", "", "/Api/x")).toBe("api");
+    expect(id(c, "GET", "", "/%61pi/x")).toBe("api");
+    expect(id(c, "GET", "", "//api/x")).toBe("api");
+    expect(id(c, "GET", "", "/./api/x")).toBe("api");
+    expect(id(c, "GET", "", "/healthz/../api/x")).toBe("api");
+    expect(id(c, "GET", "", "/healthz/%2e%2e/api/x")).toBe("api");
+    expect(id(c, "GET", "", "/Docs/a")).toBe("cs");
+    expect(id(c, "GET", "", "/docs/a")).toBe("rest");
+    expect(id(c, "GET", "", "/api%2Fx")).toBe("-"); // refused, never matched
+  });
+
+  it("gives a path with parameters the dearer of its two readings", () => {
+    const c = config('[{"id":"free","prefix":"/free","price":0},{"id":"api","prefix":"/api","price":10},{"id":"rest","prefix":"/","price":1}]');
+    expect(id(c, "GET", "", "/api;jsessionid=1/x")).toBe("api");
+    expect(id(c, "GET", "", "/api;x")).toBe("api");
+    expect(id(c, "GET", "", "/free;x")).toBe("rest");
+    expect(id(c, "GET", "", "/free/;x")).toBe("free");
+  });
+
+  it("lets a GET rule price HEAD too", () => {
+    const c = config('[{"id":"get","prefix":"/","methods":["GET"],"price":10},{"id":"other","prefix":"/","price":0}]');
+    expect(id(c, "GET", "", "/x")).toBe("get");
+    expect(id(c, "HEAD", "", "/x")).toBe("get");
+    expect(id(c, "POST", "", "/x")).toBe("other");
+  });
+
+  it("matches a raw prefix with a pattern", () => {
+    const c = config('[{"id":"raw","pattern":"/api**","price":1},{"id":"rest","prefix":"/","price":0}]');
+    expect(id(c, "GET", "", "/apix")).toBe("raw");
+    expect(id(c, "GET", "", "/api/x/y")).toBe("raw");
+    expect(id(c, "GET", "", "/API/x")).toBe("raw");
+  });
+
+  it("matches canonical hosts", () => {
+    const c = config('[{"id":"shop","host":"Shop.Example.com.","price":1},{"id":"rest","prefix":"/","price":0}]');
+    expect(c.routes[0].host).toBe("shop.example.com");
+    expect(id(c, "GET", "shop.example.com", "/")).toBe("shop");
   });
 });

@@ -9,6 +9,10 @@
 // in, so they can come from a Kubernetes Secret instead of the ConfigMap.
 import { JsonArray, JsonObject, JsonParser, JsonValue, U64Result } from "../core/json";
 import { fromHex, isHex } from "../core/encoding/hex";
+import { normalizeMintUrl } from "../core/cashu/mint-url";
+import { CryptoError } from "../core/crypto/errors";
+import { Point, pointDecode } from "../core/crypto/point";
+import { Target, targetErrorReason } from "./target";
 
 export const enum Mode {
   /** Redeem (swap) every token at the mint before granting access. */
@@ -37,14 +41,19 @@ export class RouteRule {
   id: string = "";
   /** Exact host to match (without port), "*.example.com" for a suffix, or "" for any host. */
   host: string = "";
-  /** Path prefix ("/" matches everything). Used when `pattern` is empty. */
+  /**
+   * Path prefix, canonical ("/" matches everything; no trailing slash otherwise: "/api/" is kept as
+   * "/api" and covers "/api", "/api/" and "/api/x"). Used when `pattern` is empty.
+   */
   prefix: string = "/";
-  /** Glob over the path: `*` matches within one segment, `**` matches anything. */
+  /** Glob over the canonical path: `*` matches within one segment, `**` matches anything. */
   pattern: string = "";
-  /** UTF-8 of `prefix` / `pattern`: requests are matched on the raw header bytes. */
+  /** UTF-8 of `prefix` / `pattern` (folded to lower case unless caseSensitive): matched as bytes. */
   prefixUtf8: Uint8Array = new Uint8Array(0);
   patternUtf8: Uint8Array = new Uint8Array(0);
-  /** Upper-case methods this rule applies to; empty = all. */
+  /** Match the path's letters exactly (default: ASCII case-insensitive). */
+  caseSensitive: bool = false;
+  /** Upper-case methods this rule applies to; empty = all. GET implies HEAD. */
   methods: Array<string> = [];
   /** Price in `unit` per request; 0 makes the route free. */
   price: u64 = 0;
@@ -74,6 +83,8 @@ export class EarningsConfig {
   seed: Uint8Array = new Uint8Array(0);
   /** Counter lane of this replica: counters are lane * 2^32 + n. */
   lane: u32 = 0;
+  /** Where the lane came from: "" (configured), or the environment variable it was derived from. */
+  laneEnv: string = "";
 }
 
 export class GateConfig {
@@ -201,12 +212,6 @@ function getSecret(obj: JsonObject, key: string, where: string, env: Env, minByt
   return fromHex(text);
 }
 
-function normalizeMintUrl(url: string): string {
-  let u = url;
-  while (u.endsWith("/")) u = u.substring(0, u.length - 1);
-  return u;
-}
-
 function parseMint(v: JsonValue, i: i32, ctx: Ctx): MintConfig | null {
   const where = "mints[" + i.toString() + "]";
   const m = v.asObject();
@@ -215,13 +220,13 @@ function parseMint(v: JsonValue, i: i32, ctx: Ctx): MintConfig | null {
   const mc = new MintConfig();
   const url = getString(m, "url", where, ctx, 512);
   if (url == null) { ctx.fail(where + ".url", "is required"); return null; }
-  const isHttp = url.startsWith("http://") || url.startsWith("https://");
-  const rest = isHttp ? url.substring(url.indexOf("://") + 3) : "";
-  if (!isHttp || rest.length == 0 || rest.startsWith("/") || rest.includes(" ") || rest.includes("?") || rest.includes("#")) {
-    ctx.fail(where + ".url", "must be an http(s) URL such as https://mint.example.com");
+  const normalized = normalizeMintUrl(url);
+  if (normalized == null) {
+    ctx.fail(where + ".url", "must be an http(s) URL such as https://mint.example.com (no credentials, query or fragment)");
     return null;
   }
-  mc.url = normalizeMintUrl(url);
+  // Scheme and host lower-case, no trailing slash: compared with a token's mint the same way.
+  mc.url = normalized;
   const hostAndPath = mc.url.substring(mc.url.indexOf("://") + 3);
   const slash = hostAndPath.indexOf("/");
   mc.authority = slash < 0 ? hostAndPath : hostAndPath.substring(0, slash);
@@ -252,13 +257,59 @@ function parseRoute(v: JsonValue, i: i32, ctx: Ctx): RouteRule | null {
   const where = "routes[" + i.toString() + "]";
   const r = v.asObject();
   if (r == null) { ctx.fail(where, "must be an object such as {\"prefix\": \"/\", \"price\": 10}"); return null; }
-  if (!checkKeys(r, ["id", "host", "prefix", "pattern", "methods", "price", "pass_ttl_seconds"], where, ctx)) return null;
+  if (!checkKeys(r, ["id", "host", "prefix", "pattern", "methods", "price", "pass_ttl_seconds", "case_sensitive"], where, ctx)) return null;
   const rule = parseRouteFields(r, i, where, ctx);
   if (rule == null) return null;
   rule.index = i;
-  rule.prefixUtf8 = Uint8Array.wrap(String.UTF8.encode(rule.prefix));
-  rule.patternUtf8 = Uint8Array.wrap(String.UTF8.encode(rule.pattern));
+  const cs = r.get("case_sensitive");
+  if (cs != null) {
+    const b = cs.asBool();
+    if (b < 0) { ctx.fail(where + ".case_sensitive", "must be true or false"); return null; }
+    rule.caseSensitive = b == 1;
+  }
+  // Rules match canonical paths, so their prefixes and patterns are made canonical the same way.
+  if (rule.pattern.length > 0) {
+    const c = canonicalRulePath(rule.pattern, where + ".pattern", ctx);
+    if (c == null) return null;
+    rule.pattern = c;
+  } else {
+    let c = canonicalRulePath(rule.prefix, where + ".prefix", ctx);
+    if (c == null) return null;
+    if (c.length > 1 && c.endsWith("/")) c = c.substring(0, c.length - 1);
+    rule.prefix = c;
+  }
+  rule.prefixUtf8 = Uint8Array.wrap(String.UTF8.encode(rule.caseSensitive ? rule.prefix : asciiLower(rule.prefix)));
+  rule.patternUtf8 = Uint8Array.wrap(String.UTF8.encode(rule.caseSensitive ? rule.pattern : asciiLower(rule.pattern)));
+  if (rule.methods.includes("GET") && !rule.methods.includes("HEAD")) rule.methods.push("HEAD");
   return rule;
+}
+
+const ruleTarget = new Target();
+
+/** The canonical form of a configured path (decoded, dot segments resolved), or null (error set). */
+function canonicalRulePath(path: string, field: string, ctx: Ctx): string | null {
+  if (path.includes("?")) { ctx.fail(field, "must be a path without a query string"); return null; }
+  const b = String.UTF8.encode(path);
+  if (!ruleTarget.canonicalize(changetype<usize>(b), b.byteLength)) {
+    ctx.fail(field, targetErrorReason(ruleTarget.error));
+    return null;
+  }
+  return ruleTarget.path();
+}
+
+function asciiLower(s: string): string {
+  let out = "";
+  let changed = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) { changed = true; break; }
+  }
+  if (!changed) return s;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
+  }
+  return out;
 }
 
 function parseRouteFields(r: JsonObject, i: i32, where: string, ctx: Ctx): RouteRule | null {
@@ -275,7 +326,10 @@ function parseRouteFields(r: JsonObject, i: i32, where: string, ctx: Ctx): Route
   if (ctx.error.length > 0) return null;
   if (host != null) {
     if (host.length == 0 || host.includes("/") || host.includes(":")) { ctx.fail(where + ".host", "must be a host name (no scheme, port or path), optionally *.suffix"); return null; }
-    rule.host = host.toLowerCase();
+    let h = host.toLowerCase();
+    if (h.endsWith(".")) h = h.substring(0, h.length - 1);
+    if (h.length == 0) { ctx.fail(where + ".host", "must be a host name"); return null; }
+    rule.host = h;
   }
   const prefix = getString(r, "prefix", where, ctx, 1024);
   const pattern = getString(r, "pattern", where, ctx, 1024);
@@ -353,22 +407,62 @@ function parsePass(o: JsonObject, env: Env, cfg: GateConfig, ctx: Ctx): bool {
 
 function parseEarnings(o: JsonObject, env: Env, cfg: GateConfig, ctx: Ctx): bool {
   const where = "earnings";
-  if (!checkKeys(o, ["lock_pubkey", "seed", "seed_env", "lane"], where, ctx)) return false;
+  if (!checkKeys(o, ["lock_pubkey", "seed", "seed_env", "lane", "lane_env", "lanes"], where, ctx)) return false;
   const pub = getString(o, "lock_pubkey", where, ctx, 66);
   if (ctx.error.length > 0) return false;
   if (pub == null) return ctx.fail("earnings.lock_pubkey", "is required: the operator's compressed secp256k1 public key (66 hex characters) every earned proof is locked to");
   if (!isHex(pub, 33) || !(pub.startsWith("02") || pub.startsWith("03"))) {
     return ctx.fail("earnings.lock_pubkey", "must be a compressed secp256k1 public key: 66 hex characters starting with 02 or 03");
   }
+  const key = fromHex(pub)!;
+  // A typo that is still 66 hex characters would lock every earned proof to a key nobody holds.
+  if (pointDecode(new Point(), key) != CryptoError.None) {
+    return ctx.fail("earnings.lock_pubkey", "is not a point on secp256k1 (a typo would lock every earned proof forever): check the key");
+  }
   cfg.earnings.lockPubkeyHex = pub.toLowerCase();
-  cfg.earnings.lockPubkey = fromHex(pub)!;
+  cfg.earnings.lockPubkey = key;
   const seed = getSecret(o, "seed", where, env, 32, ctx);
   if (seed == null) return false;
   cfg.earnings.seed = seed;
   const lane = new U32Box();
   if (!getU32(o, "lane", where, 0, 0xffffffff, ctx, lane)) return false;
   cfg.earnings.lane = lane.value;
+  const laneEnv = getString(o, "lane_env", where, ctx, 128);
+  if (ctx.error.length > 0) return false;
+  const lanes = new U32Box();
+  if (!getU32(o, "lanes", where, 1, 65536, ctx, lanes)) return false;
+  if (laneEnv != null) {
+    if (lane.set) return ctx.fail("earnings.lane_env", "give either lane or lane_env, not both");
+    if (laneEnv.length == 0) return ctx.fail("earnings.lane_env", "must name an environment variable (such as POD_NAME)");
+    const value = env.get(laneEnv);
+    if (value == null || value.trim().length == 0) {
+      return ctx.fail("earnings.lane_env", "environment variable " + laneEnv + " is not set in the VM (pass it to the VM, e.g. host_env_keys or WasmPlugin vmConfig.env)");
+    }
+    cfg.earnings.lane = laneFromName(value.trim(), lanes.set ? lanes.value : 16);
+    cfg.earnings.laneEnv = laneEnv;
+  } else if (lanes.set) {
+    return ctx.fail("earnings.lanes", "only applies with lane_env");
+  }
   return true;
+}
+
+/**
+ * The lane of a replica named `name` (a pod name): its trailing number when it has one (StatefulSet
+ * pods paygress-0, paygress-1, ... get lanes 0, 1, ...), else FNV-1a of the name modulo `lanes`
+ * (Deployment pods have random suffixes). Lanes may coincide: the mint refuses a counter twice and
+ * the gate moves on, so that costs round trips, never money; the collector scans lanes 0..lanes-1.
+ */
+export function laneFromName(name: string, lanes: u32): u32 {
+  let end = name.length;
+  let start = end;
+  while (start > 0 && name.charCodeAt(start - 1) >= 0x30 && name.charCodeAt(start - 1) <= 0x39) start--;
+  if (start < end && end - start <= 9 && start > 0 && name.charCodeAt(start - 1) == 0x2d) {
+    const n = <u32>I32.parseInt(name.substring(start, end));
+    return n % lanes;
+  }
+  let h: u32 = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = (h ^ <u32>(name.charCodeAt(i) & 0xff)) * 0x01000193;
+  return h % lanes;
 }
 
 export function parseConfig(text: string, env: Env = new Env()): ConfigResult {
