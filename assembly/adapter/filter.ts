@@ -1,27 +1,27 @@
 // The proxy-wasm adapter: wires the SDK's root and HTTP contexts to the gate. It owns every host
 // call (headers, local replies, http calls to the mint, metrics, logs); the gate owns every
-// decision. Phases: request headers (decide), http call response (continue deciding), response
-// headers (attach pass/change/receipt), response body (byte count for metering), log (metrics
-// and the audit line).
+// decision, this file only carries them out. Phases: request headers (hand every header to the
+// gate, apply the request changes it names, act on its decision), http call response (continue
+// deciding), response headers (attach pass/change/receipt), response body (byte count for
+// metering), log (end of the exchange, metrics and the audit line).
 import {
   BaseContext, Context, RootContext, FilterHeadersStatusValues, FilterDataStatusValues, GrpcStatusValues,
   LogLevelValues, HeaderPair, continue_request,
 } from "@solo-io/proxy-runtime/assembly";
-import { RouteRule, parseConfig } from "../gate/config";
-import { Decision, DecisionKind, Exchange, Gate, Outcome, OUTCOMES, RequestInfo, Stage, outcomeName } from "../gate/gate";
+import { parseConfig } from "../gate/config";
+import { Decision, DecisionKind, Exchange, Gate, Outcome, OUTCOMES, Stage, outcomeName } from "../gate/gate";
+import { Strip } from "../gate/request";
 import * as imports from "@solo-io/proxy-runtime/assembly/imports";
 import { MintCall } from "../gate/mint-api";
 import {
-  HeaderName, MAP_HTTP_CALL_RESPONSE_HEADERS, MAP_REQUEST_HEADERS, Metrics, ProxyGateHost, RequestCounters,
-  addResponseHeader, findRequestHeader, headerValue, httpCallResponseBody, labelled, logAt, nowNanos, rawPtr,
-  readRequestHeaders, releaseRequestHeaders, requestHeader,
+  HeaderName, MAP_HTTP_CALL_RESPONSE_HEADERS, Metrics, ProxyGateHost, RequestCounters,
+  addResponseHeader, headerValue, httpCallResponseBody, labelled, logAt, nowNanos,
+  readRequestHeaders, releaseRequestHeaders, removeRequestHeader, replaceRequestHeader,
+  requestHeadersLen, requestHeadersPtr,
 } from "./host";
 import { hostEnv } from "./wasi";
 
 const H_PATH = new HeaderName(":path");
-const H_METHOD = new HeaderName(":method");
-const H_AUTHORITY = new HeaderName(":authority");
-const H_SCHEME = new HeaderName(":scheme");
 const H_X_CASHU = new HeaderName("x-cashu");
 const H_AUTHORIZATION = new HeaderName("authorization");
 const H_PASS = new HeaderName("x-paygress-pass");
@@ -33,8 +33,6 @@ export class PaygressRoot extends RootContext {
   host: ProxyGateHost = new ProxyGateHost();
   metrics: Metrics = new Metrics();
   counters: RequestCounters | null = null;
-  /** Reused for every request: the module is single-threaded and onRequestHeaders is synchronous. */
-  req: RequestInfo = new RequestInfo();
 
   onConfigure(configurationSize: u32): bool {
     if (!super.onConfigure(configurationSize)) return false;
@@ -54,7 +52,8 @@ export class PaygressRoot extends RootContext {
     const c = result.config!;
     this.counters = new RequestCounters(this.metrics, c.routes.length, c.mints.length, OUTCOMES.length);
     logAt(LogLevelValues.info, "paygress: configured: " + c.routes.length.toString() + " routes, " +
-      c.mints.length.toString() + " mints, unit " + c.unit + ", earnings lane " + c.earnings.lane.toString());
+      c.mints.length.toString() + " mints, unit " + c.unit + ", earnings lane " + c.earnings.lane.toString() +
+      (c.earnings.laneEnv.length > 0 ? " (from " + c.earnings.laneEnv + ")" : ""));
     return true;
   }
 
@@ -91,58 +90,35 @@ export class PaygressHttp extends Context {
       sendLocal(503, "paygress_not_configured", ["content-type", "application/json"], "{\"error\":\"paygress is not configured\"}");
       return FilterHeadersStatusValues.StopIteration;
     }
-    const ex = this.ex;
-    let method = "GET";
-    let host = "";
-    if (gate.needsMethod) {
-      const m = requestHeader(H_METHOD);
-      if (m != null) method = m;
+    if (!readRequestHeaders()) {
+      // The host would not hand over the headers: the gate cannot tell what is priced.
+      sendLocal(503, "paygress_no_headers", ["content-type", "application/json", "retry-after", "1"], "{\"error\":\"internal_error\",\"message\":\"the request headers could not be read\"}");
+      return FilterHeadersStatusValues.StopIteration;
     }
-    if (gate.needsHost) {
-      const h = requestHeader(H_AUTHORITY);
-      if (h != null) host = h;
-    }
-    // Hot path: one host call fetches every request header; the route is matched on the raw :path
-    // bytes and a pass checked on the raw header bytes, so a free or pass-holding request decodes
-    // nothing and allocates nothing.
-    let rule: RouteRule | null = null;
-    let passLen = -1;
-    if (readRequestHeaders()) {
-      const pathLen = findRequestHeader(H_PATH);
-      rule = pathLen >= 0 ? gate.routeRaw(method, host, rawPtr(), pathLen) : gate.route(method, host, "/");
-      ex.route = rule;
-      ex.routed = true;
-      if (rule == null || rule.price == 0) {
-        releaseRequestHeaders();
-        ex.outcome = Outcome.Free;
-        return FilterHeadersStatusValues.Continue;
-      }
-      passLen = findRequestHeader(H_PASS);
-      const valid = passLen >= 0 && gate.tryPassRaw(rawPtr(), passLen, rule, ex);
-      releaseRequestHeaders();
-      if (valid) return FilterHeadersStatusValues.Continue;
-    } else {
-      rule = gate.route(method, host, "/");
-      ex.route = rule;
-      ex.routed = true;
-      if (rule == null || rule.price == 0) {
-        ex.outcome = Outcome.Free;
-        return FilterHeadersStatusValues.Continue;
-      }
-    }
+    // One host call fetched every header; the gate reads them in place (a free or pass-holding
+    // request allocates nothing) and names what must change before the request goes upstream.
+    const d = gate.onRequestHeaders(requestHeadersPtr(), requestHeadersLen(), this.ex);
+    releaseRequestHeaders();
+    this.applyRequestChanges();
+    return this.act(d);
+  }
 
-    // Everything else (a payment, a challenge): decode what the gate needs.
-    const req = this.root.req;
-    req.method = method;
-    req.host = host;
-    req.path = ""; // already routed
-    req.pass = null;
-    req.authorization = requestHeader(H_AUTHORIZATION);
-    req.xCashu = requestHeader(H_X_CASHU);
-    req.cookie = passLen >= 0 ? null : requestHeader(H_COOKIE);
-    const scheme = requestHeader(H_SCHEME);
-    req.scheme = scheme != null ? scheme : "";
-    return this.act(gate.onRequest(req, ex));
+  /** Strips the payment credentials and sets the canonical :path the gate priced. */
+  private applyRequestChanges(): void {
+    const ex = this.ex;
+    const strip = ex.strip;
+    if (strip != Strip.None) {
+      if ((strip & Strip.XCashu) != 0) removeRequestHeader(H_X_CASHU);
+      if ((strip & Strip.PassHeader) != 0) removeRequestHeader(H_PASS);
+      if ((strip & Strip.Authorization) != 0) removeRequestHeader(H_AUTHORIZATION);
+      if ((strip & Strip.Cookie) != 0) {
+        const c = ex.cookieHeader;
+        if (c == null || c.length == 0) removeRequestHeader(H_COOKIE);
+        else replaceRequestHeader(H_COOKIE, c);
+      }
+    }
+    const path = ex.forwardPath;
+    if (path != null) replaceRequestHeader(H_PATH, path);
   }
 
   /** Carries out a decision; returns the filter status for the request headers phase. */
@@ -192,10 +168,12 @@ export class PaygressHttp extends Context {
     this.root.metrics.record(labelled("paygress_mint_call_ms", "", this.ex.mintId, this.ex.callPurpose), ms);
     if (this.gone) {
       // The client went away mid-payment. Never start a swap for it (its token stays unspent);
-      // if the swap was already sent, record what the mint did: earnings are restorable either way.
+      // if the swap was already sent, record what the mint did: earnings are restorable either way,
+      // and the payment record lets the same token, presented again, get what it paid for.
       this.paused = false;
       if (this.ex.stage == Stage.Swap) {
         gate.onMintResponse(this.ex, status, body);
+        gate.abandoned(this.ex);
         this.audit();
       }
       return;
@@ -238,6 +216,8 @@ export class PaygressHttp extends Context {
   onLog(): void {
     const ex = this.ex;
     if (ex.outcome == Outcome.None) return;
+    const gate = this.root.gate;
+    if (gate != null) gate.finished(ex);
     const route = ex.route == null ? -1 : ex.route!.index;
     this.root.counters!.increment(route, ex.routeId, ex.mintIndex, ex.mintId, <i32>ex.outcome, outcomeName(ex.outcome));
     if (ex.outcome == Outcome.Paid) {

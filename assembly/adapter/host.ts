@@ -3,7 +3,7 @@
 // SDK's get_shared_data passes the wrong pointers), metrics by name, the current time.
 import * as imports from "@solo-io/proxy-runtime/assembly/imports";
 import { LogLevelValues, WasmResultValues } from "@solo-io/proxy-runtime/assembly";
-import { GateHost } from "../gate/host";
+import { GateHost, SharedBytes, StoreResult } from "../gate/host";
 import { hostRandom } from "./wasi";
 import { armScratch, disarmScratch, release } from "./memory";
 
@@ -44,14 +44,11 @@ export function headerValue(map: i32, name: HeaderName): string | null {
 
 // ---- all request headers at once ----------------------------------------------------------------
 // proxy_get_header_map_pairs hands over every header in one host call (one allocation callback into
-// the module instead of one per header): count, then (name length, value length) per header, then
-// the NUL-terminated names and values. The table below indexes it in place.
+// the module instead of one per header), in the serialisation the gate reads in place
+// (gate/request.ts).
 
 let pairsPtr: usize = 0;
-/** Where findRequestHeader() left the value it found (inside the pairs buffer). */
-let rawValuePtr: usize = 0;
 let pairsLen: usize = 0;
-let pairsCount: u32 = 0;
 
 /** Fetches all request headers (into the scratch area when they fit). False when the host refuses. */
 export function readRequestHeaders(): bool {
@@ -60,48 +57,32 @@ export function readRequestHeaders(): bool {
   disarmScratch();
   if (r != WasmResultValues.Ok) {
     pairsPtr = 0;
-    pairsCount = 0;
+    pairsLen = 0;
     return false;
   }
   pairsPtr = load<usize>(valuePtr);
-  pairsLen = load<usize>(valueSize);
-  pairsCount = pairsLen >= 4 && pairsPtr != 0 ? load<u32>(pairsPtr) : 0;
-  // A count the buffer cannot hold is a host bug: treat the map as empty.
-  if (<u64>4 + <u64>pairsCount * 8 > <u64>pairsLen) pairsCount = 0;
+  pairsLen = pairsPtr == 0 ? 0 : load<usize>(valueSize);
   return true;
 }
 
-/**
- * Finds header `name` in the fetched request headers: returns its value length (-1 when absent)
- * and leaves the value at rawPtr(). The bytes stay valid until releaseRequestHeaders() or the next
- * host call.
- */
-export function findRequestHeader(name: HeaderName): i32 {
-  const want = name.bytes.byteLength;
-  const wp = changetype<usize>(name.bytes);
-  let data = pairsPtr + 4 + <usize>pairsCount * 8;
-  const end = pairsPtr + pairsLen;
-  for (let i: u32 = 0; i < pairsCount; i++) {
-    const kl = <usize>load<u32>(pairsPtr + 4 + <usize>i * 8);
-    const vl = <usize>load<u32>(pairsPtr + 8 + <usize>i * 8);
-    if (data + kl + 1 + vl + 1 > end) break;
-    if (kl == <usize>want && memory.compare(data, wp, kl) == 0) {
-      rawValuePtr = data + kl + 1;
-      return <i32>vl;
-    }
-    data += kl + 1 + vl + 1;
-  }
-  return -1;
-}
+export function requestHeadersPtr(): usize { return pairsPtr; }
+export function requestHeadersLen(): usize { return pairsLen; }
 
 export function releaseRequestHeaders(): void {
   release(pairsPtr);
   pairsPtr = 0;
-  pairsCount = 0;
+  pairsLen = 0;
 }
 
-export function rawPtr(): usize {
-  return rawValuePtr;
+/** Removes every value of request header `name`. */
+export function removeRequestHeader(name: HeaderName): void {
+  imports.proxy_remove_header_map_value(MAP_REQUEST_HEADERS, changetype<usize>(name.bytes), name.bytes.byteLength);
+}
+
+/** Replaces request header `name` (every value) with one value. */
+export function replaceRequestHeader(name: HeaderName, value: string): void {
+  const v = String.UTF8.encode(value);
+  imports.proxy_replace_header_map_value(MAP_REQUEST_HEADERS, changetype<usize>(name.bytes), name.bytes.byteLength, changetype<usize>(v), v.byteLength);
 }
 
 export function requestHeader(name: HeaderName): string | null {
@@ -140,6 +121,26 @@ class SharedValue {
   found: bool = false;
   value: u64 = 0;
   cas: u32 = 0;
+}
+
+/** Reads shared data `key` as bytes. False when the host failed. */
+function getSharedBytes(key: ArrayBuffer, out: SharedBytes): bool {
+  out.found = false;
+  out.cas = 0;
+  const r = imports.proxy_get_shared_data(changetype<usize>(key), key.byteLength, valuePtr, valueSize, casPtr);
+  if (r == WasmResultValues.NotFound) return true;
+  if (r != WasmResultValues.Ok) return false;
+  const ptr = load<usize>(valuePtr);
+  const size = load<usize>(valueSize);
+  out.cas = load<u32>(casPtr);
+  out.found = true;
+  const v = new Uint8Array(<i32>size);
+  if (ptr != 0) {
+    memory.copy(v.dataStart, ptr, size);
+    release(ptr);
+  }
+  out.value = v;
+  return true;
 }
 
 function getShared(key: ArrayBuffer, out: SharedValue): bool {
@@ -194,6 +195,17 @@ export class ProxyGateHost extends GateHost {
       if (r != WasmResultValues.CasMismatch) return U64.MAX_VALUE;
     }
     return U64.MAX_VALUE;
+  }
+
+  loadShared(key: string, out: SharedBytes): bool {
+    return getSharedBytes(String.UTF8.encode(key), out);
+  }
+
+  storeShared(key: string, value: Uint8Array, cas: u32): StoreResult {
+    const k = String.UTF8.encode(key);
+    const r = imports.proxy_set_shared_data(changetype<usize>(k), k.byteLength, value.dataStart, value.length, cas);
+    if (r == WasmResultValues.Ok) return StoreResult.Ok;
+    return r == WasmResultValues.CasMismatch ? StoreResult.CasMismatch : StoreResult.Failed;
   }
 
   raiseCounter(key: string, next: u64): bool {

@@ -1,59 +1,54 @@
 // The payment gate: host-agnostic, sans-I/O decision logic for one HTTP exchange.
 //
-//   onRequest(req, ex)            request headers -> pass | challenge (402/400) | "call the mint"
+//   onRequestHeaders(h, ex)       request headers -> pass | challenge (402/400) | "call the mint"
 //   onMintResponse(ex, st, body)  the mint's answer -> next call | grant | refuse
 //   responseHeaders(ex)           headers to add to the upstream's response (pass, change, receipt)
+//   finished(ex) / abandoned(ex)  the exchange ended (log phase) / the client left mid-payment
 //   auditLine(ex)                 one structured line per payment attempt (no secrets)
 //
-// Money rules (docs/earnings.md, DESIGN.md): access only after the mint signed the swap; any mint
-// failure refuses (503/502), never grants; duplicate proofs and sums are checked by the token
-// decoder; the payer pays the input fee: admit only if sum - fee >= price; earnings are
-// deterministic P2PK outputs the operator can always restore.
+// Every Continue comes with what the host must change in the request before forwarding it
+// (Exchange.strip / forwardPath / cookieHeader): the payment credentials never reach the upstream,
+// and the upstream receives exactly the canonical path that was priced (target.ts).
+//
+// Money rules (DESIGN.md, docs/earnings.md): access only after the mint signed the swap (or, for a
+// retried token, after the mint confirmed it had); any mint failure refuses (503/502), never
+// grants; duplicate proofs and sums are checked by the token decoder; the advertised amount covers
+// a typical payment's input fee and every token worth at least that is admitted; earnings are
+// deterministic P2PK outputs the operator can always restore; change is derived from the paying
+// token, so the payer can restore it too; a swap whose answer was lost is recovered, never charged
+// twice and never refused as "spent" when the gate itself spent it.
 import { JsonWriter } from "../core/json";
 import { decodeToken, encodeTokenV4, resolveTokenKeysetIds } from "../core/cashu/token";
-import { extractPaymentToken, TokenSource } from "../core/cashu/headers";
+import { bearerCashu, extractPaymentToken, TokenSource } from "../core/cashu/headers";
 import { PaymentHeaderError, TokenError } from "../core/cashu/errors";
 import { Keyset, parseKeysetsResponse, parseKeysResponse } from "../core/cashu/keyset";
-import { inputFeeForToken } from "../core/cashu/fees";
-import { splitForKeyset, splitPaymentAndChange } from "../core/cashu/amounts";
+import { feeFromPpkSum, inputFeeForToken } from "../core/cashu/fees";
+import { splitForKeyset } from "../core/cashu/amounts";
 import { normalizeMintUrl } from "../core/cashu/mint-url";
 import { KeysetProofs, Proof, Token, TokenLimits } from "../core/cashu/types";
 import { toHex } from "../core/encoding/hex";
 import { GateConfig, MintConfig, RouteRule } from "./config";
 import { GateHost } from "./host";
-import { hostOnly, matchRoute, matchRouteRaw } from "./routes";
+import { matchTarget } from "./routes";
+import { Target, canonicalHost, targetErrorReason } from "./target";
+import { RequestHeaders, Strip, bearerCredentialAt, cookieEnd, cookieStart } from "./request";
 import { PassBook, PassError, passErrorCode, passErrorReason } from "./pass";
 import { Challenge } from "./challenge";
 import {
-  BlindSignature, MintCall, parseMintError, parseRestoreOutputs, parseSignatures,
-  ERR_OUTPUTS_PENDING, ERR_OUTPUTS_SIGNED, ERR_PROOFS_PENDING, ERR_PROOFS_SPENT,
+  BlindSignature, MintCall, parseMintError, parseRestore, parseRestoreOutputs, parseSignatures,
+  ERR_NOT_BALANCED, ERR_OUTPUTS_PENDING, ERR_OUTPUTS_SIGNED, ERR_PROOFS_PENDING, ERR_PROOFS_SPENT,
 } from "./mint-api";
-import { OutputKind, PlannedOutput, changeOutput, earningsOutput, unblind } from "./outputs";
+import { OutputKind, PlannedOutput, changeOutput, changeSeed, checkSignature, earningsOutput, paymentId, unblind } from "./outputs";
 import { CounterBook, ProbeState } from "./counters";
+import { MAX_RECORD_OUTPUTS, PaymentRecord, RecordBook, RecordSlot, RecordState } from "./records";
 
 export const enum DecisionKind {
-  /** Let the request through to the upstream. */
+  /** Let the request through to the upstream (after the changes the Exchange names). */
   Continue = 0,
   /** Answer locally with status/headers/body. */
   Respond = 1,
   /** Keep the request paused and perform `call`; feed its answer to onMintResponse. */
   Call = 2,
-}
-
-/** What the host tells the gate about an incoming request. */
-export class RequestInfo {
-  method: string = "GET";
-  /** :path as received (query string included). */
-  path: string = "/";
-  /** :authority / Host. */
-  host: string = "";
-  /** :scheme ("https" makes the pass cookie Secure). */
-  scheme: string = "";
-  xCashu: string | null = null;
-  authorization: string | null = null;
-  /** X-Paygress-Pass header. */
-  pass: string | null = null;
-  cookie: string | null = null;
 }
 
 export class Decision {
@@ -67,7 +62,7 @@ export class Decision {
   encoded: Object | null = null;
 }
 
-export const enum Stage { Start, Keysets, Keys, Probe, Swap, Done }
+export const enum Stage { Start, Prefetch, Keysets, Keys, RecoverKeys, Probe, Recover, Recheck, Swap, Done }
 
 // Defaults shared by every Exchange so that a request that never pays allocates no arrays; the
 // gate only ever replaces these fields, never pushes into them.
@@ -89,9 +84,6 @@ export function outcomeName(o: Outcome): string {
 export class Exchange {
   stage: Stage = Stage.Start;
   route: RouteRule | null = null;
-  /** `route` is set (the host may match the route itself before reading payment headers). */
-  routed: bool = false;
-  passChecked: bool = false;
   passPresented: bool = false;
   passError: PassError = PassError.None;
   /** Purpose of the mint call in flight (metrics label). */
@@ -99,9 +91,20 @@ export class Exchange {
   mint: MintConfig | null = null;
   mintIndex: i32 = -1;
   scheme: string = "";
+
+  // What the host changes in the request before forwarding it (every Continue).
+  /** Credentials present in the request (Strip bits): remove those headers. */
+  strip: i32 = Strip.None;
+  /** The :path to forward instead of the one received (canonical path + query), or null. */
+  forwardPath: string | null = null;
+  /** With Strip.Cookie: the Cookie header to forward without the pass cookie ("" = remove it). */
+  cookieHeader: string | null = null;
+
   token: Token | null = null;
   tokenSource: TokenSource = TokenSource.None;
   fee: u64 = 0;
+  /** The amount the route's 402 asks for (price + fee allowance) when the token was judged. */
+  advertised: u64 = 0;
   outputKeyset: Keyset | null = null;
   outputs: Array<PlannedOutput> = NO_OUTPUTS;
   /** Output indices in the order they were sent to the mint (ascending amounts). */
@@ -114,14 +117,34 @@ export class Exchange {
   probe: ProbeState | null = null;
   /** Whether this exchange already refreshed keysets (an unknown keyset id triggers one refresh). */
   refreshedKeysets: bool = false;
+  /** Whether keysets were refreshed after the mint said the fee did not balance. */
+  feeRefreshed: bool = false;
+
+  /** The token's change seed and payment id (outputs.ts), once computed. */
+  changeSeed: Uint8Array | null = null;
+  paymentId: Uint8Array | null = null;
+  /** Where this payment's record lives (records.ts), once looked up. */
+  slot: RecordSlot | null = null;
+  recordChecked: bool = false;
+  /** The record being recovered (Stage.Recover). */
+  recovering: PaymentRecord | null = null;
+  /** The grant came from a recorded swap whose answer had been lost. */
+  recovered: bool = false;
+  /** The upstream's response headers went out with the pass and change. */
+  delivered: bool = false;
 
   outcome: Outcome = Outcome.None;
   /** Machine-readable reason code for the audit line and response details. */
   code: string = "";
   reason: string = "";
   earned: u64 = 0;
+  /** The change the payer is owed (inputs - fee - earned). */
   changeAmount: u64 = 0;
+  /** What of it is in changeToken; the rest failed the signature checks (restorable from the token). */
+  changeDelivered: u64 = 0;
   changeToken: string = "";
+  /** What went wrong with the mint's signatures, if anything (audit). */
+  signatureError: string = "";
   pass: string = "";
   passExpires: u64 = 0;
   mintStatus: u32 = 0;
@@ -134,14 +157,20 @@ export class Exchange {
 
   /** Resets what the fast paths (free route, pass, plain 402) write, for reuse of this object. */
   resetFast(): void {
+    this.stage = Stage.Start;
     this.route = null;
-    this.routed = false;
-    this.passChecked = false;
     this.passPresented = false;
     this.passError = PassError.None;
     this.scheme = "";
+    this.strip = Strip.None;
+    this.forwardPath = null;
+    this.cookieHeader = null;
+    this.mint = null;
+    this.mintIndex = -1;
     this.outcome = Outcome.None;
     this.code = "";
+    this.reason = "";
+    this.mintStatus = 0;
   }
   get mintId(): string { return this.mint == null ? "" : this.mint!.id; }
 }
@@ -153,25 +182,34 @@ export class MintState {
   /** The active keyset of our unit, with keys (NUT-01), or null until fetched. */
   outputKeyset: Keyset | null = null;
   lastRefresh: u64 = 0;
+  /** When an unpaid request last asked for this mint's keysets (to learn its fees). */
+  lastPrefetch: u64 = 0;
 }
 
 const KEYSETS_MAX_AGE_S: u64 = 600;
 const KEYSETS_MIN_REFRESH_S: u64 = 5;
+/** An unpaid request fetches an unknown mint's fees at most this often (a mint that is down). */
+const PREFETCH_RETRY_S: u64 = 5;
 const MAX_SWAP_ATTEMPTS: i32 = 3;
+const SLASH = memory.data<u8>([0x2f]);
 
 export class Gate {
   passes: PassBook;
   mints: Array<MintState> = [];
   counters: CounterBook;
+  records: RecordBook;
   limits: TokenLimits = new TokenLimits();
   challenge: Challenge;
-  /** Whether any route constrains hosts/methods (else the host skips reading them). */
+  /** Whether any route constrains hosts/methods (else the gate skips reading them). */
   needsHost: bool = false;
   needsMethod: bool = false;
+  private target: Target = new Target();
+  private headers: RequestHeaders = new RequestHeaders();
 
   constructor(public config: GateConfig, public host: GateHost) {
     this.passes = new PassBook(config.pass);
     this.counters = new CounterBook(host, config.earnings.lane);
+    this.records = new RecordBook(host);
     this.challenge = new Challenge(config);
     for (let i = 0; i < config.mints.length; i++) this.mints.push(new MintState());
     this.limits.maxProofs = config.maxProofs;
@@ -182,34 +220,135 @@ export class Gate {
     }
   }
 
-  /** The price rule for a request, or null when no rule matches. */
-  route(method: string, host: string, path: string): RouteRule | null {
-    return matchRoute(this.config.routes, method, this.needsHost ? hostOnly(host) : "", path);
-  }
-
-  /** route() for a :path given as raw UTF-8 bytes (the adapter's hot path). */
-  routeRaw(method: string, host: string, p: usize, len: i32): RouteRule | null {
-    return matchRouteRaw(this.config.routes, method, this.needsHost ? hostOnly(host) : "", p, len);
-  }
-
   // ---- request headers ------------------------------------------------------------------------
 
   /**
-   * Checks a presented pass for the request's route (the hot path: no network, one HMAC). Returns
-   * true when it is valid; either way the result is remembered in `ex` for onRequest.
+   * Decides on a request from its headers, given as one proxy-wasm header map serialisation
+   * [ptr, ptr+size) (proxy_get_header_map_pairs). A Continue leaves in `ex` what to strip and
+   * rewrite before forwarding.
    */
-  tryPass(passText: string, rule: RouteRule, ex: Exchange): bool {
-    return this.passChecked(ex, this.passes.enabled ? this.passes.verify(passText, rule.id, this.host.nowSeconds()) : PassError.None);
+  onRequestHeaders(ptr: usize, size: usize, ex: Exchange): Decision {
+    const h = this.headers;
+    if (!h.load(ptr, size)) return this.reject(ex, 400, "bad_request", "the request headers could not be read");
+    return this.decide(h, ex);
   }
 
-  /** tryPass() on the pass header's raw bytes [p, p+len) (no allocation). */
-  tryPassRaw(p: usize, len: i32, rule: RouteRule, ex: Exchange): bool {
-    return this.passChecked(ex, this.passes.enabled ? this.passes.verifyRaw(p, len, rule.id, this.host.nowSeconds()) : PassError.None);
+  private decide(h: RequestHeaders, ex: Exchange): Decision {
+    // 1. The canonical target: what is priced is what is served.
+    const t = this.target;
+    let ok: bool;
+    if (h.path >= 0) {
+      let p = h.valuePtr(h.path);
+      let n = h.valueLen(h.path);
+      const skip = absoluteFormPathStart(p, n);
+      if (skip > 0) { p += <usize>skip; n -= skip; }
+      ok = n == 0 ? t.canonicalize(SLASH, 1) : t.canonicalize(p, n);
+    } else {
+      ok = t.canonicalize(SLASH, 1);
+    }
+    if (!ok) return this.reject(ex, 400, "bad_request_target", targetErrorReason(t.error));
+
+    // 2. The host it is priced on; HTTP/2 :authority and a host header must agree.
+    let host = "";
+    if (h.authority >= 0 && h.host >= 0 && !sameBytes(h.valuePtr(h.authority), h.valueLen(h.authority), h.valuePtr(h.host), h.valueLen(h.host))) {
+      if (canonicalHost(h.value(h.authority)) != canonicalHost(h.value(h.host))) {
+        return this.reject(ex, 400, "conflicting_host", "the :authority and host headers name different hosts");
+      }
+    }
+    if (this.needsHost) {
+      const a = h.authority >= 0 ? h.authority : h.host;
+      if (a >= 0) host = canonicalHost(h.value(a));
+    }
+    const method = this.needsMethod && h.method >= 0 ? h.value(h.method) : "GET";
+
+    // 3. The price rule, and what must not reach the upstream whatever the decision.
+    const rule = matchTarget(this.config.routes, method, host, t);
+    ex.route = rule;
+    const cookieName = this.config.pass.cookie;
+    ex.strip = h.credentials(cookieName);
+    if (t.changed) ex.forwardPath = t.forward();
+    if ((ex.strip & Strip.Cookie) != 0) ex.cookieHeader = h.cookiesWithout(cookieName);
+    if (rule == null || rule.price == 0) {
+      ex.outcome = Outcome.Free;
+      return CONTINUE;
+    }
+
+    // 4. A pass: the hot path (no network, no allocation for a pass in its header).
+    if (this.passes.enabled && this.validPass(h, rule, ex, cookieName)) return CONTINUE;
+
+    // 5. A payment, or the challenge.
+    let xCashu: string | null = null;
+    for (let k = 0; k < h.xCashuCount; k++) {
+      const v = h.value(h.xCashuHeader(k)).trim();
+      if (v.length == 0) continue;
+      if (xCashu != null && xCashu != v) {
+        ex.heavy = true;
+        return this.reject(ex, 400, "bad_payment_header", "the request has several different X-Cashu headers; send one token");
+      }
+      xCashu = v;
+    }
+    let authorization: string | null = null;
+    for (let k = 0; k < h.authorizationCount && authorization == null; k++) {
+      const v = h.value(h.authorizationHeader(k));
+      if (bearerCashu(v) != null) authorization = v;
+    }
+    const schemeIdx = h.scheme;
+    ex.scheme = schemeIdx >= 0 ? h.value(schemeIdx) : "";
+    const header = extractPaymentToken(xCashu, authorization);
+    if (header.error == PaymentHeaderError.NoToken) {
+      ex.outcome = Outcome.Challenged;
+      const pre = this.prefetch(ex);
+      if (pre != null) return pre;
+      return this.challengeFor(ex, rule);
+    }
+    ex.heavy = true;
+    if (!header.ok) return this.reject(ex, 400, "bad_payment_header", header.reason());
+    ex.tokenSource = header.source;
+    return this.pay(ex, header.token);
+  }
+
+  /** Tries every pass the request carries (header, Bearer, each pass cookie); true when one is valid. */
+  private validPass(h: RequestHeaders, rule: RouteRule, ex: Exchange, cookieName: string): bool {
+    const now = this.host.nowSeconds();
+    for (let k = 0; k < h.passCount; k++) {
+      const i = h.passHeader(k);
+      let p = h.valuePtr(i);
+      let n = h.valueLen(i);
+      while (n > 0 && isOws(load<u8>(p))) { p++; n--; }
+      while (n > 0 && isOws(load<u8>(p + <usize>n - 1))) n--;
+      if (n > 0 && this.passChecked(ex, this.passes.verifyRaw(p, n, rule.id, now))) return true;
+    }
+    for (let k = 0; k < h.authorizationCount; k++) {
+      const i = h.authorizationHeader(k);
+      const p = h.valuePtr(i);
+      const n = h.valueLen(i);
+      const c = bearerStart(p, n);
+      if (c >= 0 && bearerCredentialAt(p + <usize>c, n - c) == 2) {
+        let e = n;
+        while (e > c && isOws(load<u8>(p + <usize>e - 1))) e--;
+        if (this.passChecked(ex, this.passes.verifyRaw(p + <usize>c, e - c, rule.id, now))) return true;
+      }
+    }
+    if (cookieName.length > 0) {
+      for (let k = 0; k < h.cookieCount; k++) {
+        const i = h.cookieHeader(k);
+        const p = h.valuePtr(i);
+        const n = h.valueLen(i);
+        let from = 0;
+        while (true) {
+          let s = cookieStart(p, n, cookieName, from);
+          if (s < 0) break;
+          let e = cookieEnd(p, n, s);
+          from = e + 1;
+          if (e - s >= 2 && load<u8>(p + <usize>s) == 0x22 && load<u8>(p + <usize>e - 1) == 0x22) { s++; e--; }
+          if (e > s && this.passChecked(ex, this.passes.verifyRaw(p + <usize>s, e - s, rule.id, now))) return true;
+        }
+      }
+    }
+    return false;
   }
 
   private passChecked(ex: Exchange, err: PassError): bool {
-    ex.passChecked = true;
-    if (!this.passes.enabled) return false;
     ex.passPresented = true;
     ex.passError = err;
     if (err != PassError.None) return false;
@@ -217,39 +356,55 @@ export class Gate {
     return true;
   }
 
-  onRequest(req: RequestInfo, ex: Exchange): Decision {
-    if (!ex.routed) {
-      ex.route = this.route(req.method, req.host, req.path);
-      ex.routed = true;
+  /** The 402 for a request without a usable payment (after a bad pass: says what was wrong). */
+  private challengeFor(ex: Exchange, rule: RouteRule): Decision {
+    ex.outcome = Outcome.Challenged;
+    ex.stage = Stage.Done;
+    if (ex.passPresented) {
+      ex.code = passErrorCode(ex.passError);
+      return this.challenge.paymentRequired(rule, ex.code, passErrorReason(ex.passError) + "; pay again to get a new one");
     }
-    const rule = ex.route;
-    ex.scheme = req.scheme;
-    if (rule == null || rule.price == 0) {
-      ex.outcome = Outcome.Free;
-      return CONTINUE;
-    }
+    ex.code = "payment_required";
+    return this.challenge.plainPaymentRequired(rule);
+  }
 
-    // A pass first: it is the hot path and needs no network.
-    if (!ex.passChecked) {
-      const passText = findPass(req, this.config.pass.cookie);
-      if (passText != null && this.tryPass(passText, rule, ex)) return CONTINUE;
+  /**
+   * Before answering 402: when a mint's fees were never read, read them (its /v1/keysets) so the
+   * advertised amount covers them. At most one such call per mint every PREFETCH_RETRY_S while it
+   * fails; meanwhile the 402 advertises what is known.
+   */
+  private prefetch(ex: Exchange): Decision | null {
+    const now = this.host.nowSeconds();
+    for (let i = 0; i < this.mints.length; i++) {
+      const ms = this.mints[i];
+      if (ms.keysets.length > 0 || (ms.lastPrefetch != 0 && now - ms.lastPrefetch < PREFETCH_RETRY_S)) continue;
+      ms.lastPrefetch = now;
+      ex.mintIndex = i;
+      ex.mint = this.config.mints[i];
+      ex.stage = Stage.Prefetch;
+      return this.call(ex, "GET", "/v1/keysets", "", "keysets");
     }
+    return null;
+  }
 
-    const header = extractPaymentToken(req.xCashu, req.authorization);
-    if (header.error == PaymentHeaderError.NoToken) {
-      ex.outcome = Outcome.Challenged;
-      if (ex.passPresented) {
-        ex.code = passErrorCode(ex.passError);
-        return this.challenge.paymentRequired(rule, ex.code, passErrorReason(ex.passError) + "; pay again to get a new one");
-      }
-      ex.code = "payment_required";
-      return this.challenge.plainPaymentRequired(rule);
+  private onPrefetch(ex: Exchange, status: u32, body: string): Decision {
+    if (status == 200) {
+      const r = parseKeysetsResponse(body);
+      if (r.ok && r.keysets.length > 0) this.setKeysets(ex.mintIndex, r.keysets);
     }
-    ex.heavy = true;
-    if (!header.ok) return this.reject(ex, 400, "bad_payment_header", header.reason());
-    ex.tokenSource = header.source;
+    const next = this.prefetch(ex);
+    if (next != null) return next;
+    ex.mint = null;
+    ex.mintIndex = -1;
+    ex.mintStatus = 0;
+    return this.challengeFor(ex, ex.route!);
+  }
 
-    const decoded = decodeToken(header.token, this.limits);
+  // ---- paying ----------------------------------------------------------------------------------
+
+  private pay(ex: Exchange, tokenText: string): Decision {
+    const rule = ex.route!;
+    const decoded = decodeToken(tokenText, this.limits);
     if (!decoded.ok) return this.reject(ex, 400, "malformed_token", decoded.reason());
     const token = decoded.token!;
     ex.token = token;
@@ -263,14 +418,19 @@ export class Gate {
     if (token.unitOrSat() != this.config.unit) {
       return this.reject(ex, 400, "wrong_unit", "the token is in " + token.unitOrSat() + " but this resource is priced in " + this.config.unit);
     }
-    if (token.amount < rule.price) {
-      return this.reject(ex, 400, "insufficient_amount", "the token is worth " + token.amount.toString() + " " + this.config.unit +
-        " but this resource costs " + rule.price.toString() + " " + this.config.unit + " plus the mint's input fee");
-    }
+    if (token.amount < rule.price) return this.insufficient(ex, token.amount, 0, false);
     return this.proceed(ex);
   }
 
-  /** Continues a payment from wherever it stands: keysets, keys, counters, then the swap. */
+  private insufficient(ex: Exchange, amount: u64, fee: u64, feeKnown: bool): Decision {
+    const u = " " + this.config.unit;
+    const a = this.challenge.advertised(ex.route!);
+    let why = "the token is worth " + amount.toString() + u + " but this resource costs " + a.toString() + u;
+    if (feeKnown) why += "; after the mint's input fee of " + fee.toString() + u + " it leaves less than the price of " + ex.route!.price.toString() + u;
+    return this.reject(ex, 400, "insufficient_amount", why);
+  }
+
+  /** Continues a payment from wherever it stands: keysets, keys, its record, counters, the swap. */
   private proceed(ex: Exchange): Decision {
     const ms = this.mints[ex.mintIndex];
     const token = ex.token!;
@@ -298,10 +458,23 @@ export class Gate {
     const fee = inputFeeForToken(token, ms.keysets);
     if (!fee.ok) return this.reject(ex, 400, "fee_error", "cannot compute the mint's input fee for this token");
     ex.fee = fee.fee;
+
+    // NUT-24 admission: any token worth at least the advertised amount (price + fee allowance);
+    // a cheaper one too when what is left after the fee covers the price.
     const price = ex.route!.price;
-    if (token.amount < fee.fee || token.amount - fee.fee < price) {
-      return this.reject(ex, 400, "insufficient_amount", "the token is worth " + token.amount.toString() + " " + this.config.unit +
-        "; after the mint's input fee of " + fee.fee.toString() + " that is less than the price of " + price.toString());
+    ex.advertised = this.challenge.advertised(ex.route!);
+    if (token.amount <= fee.fee) {
+      return this.reject(ex, 400, "fee_exceeds_amount", "the mint's input fee for these " + token.proofCount.toString() + " proofs (" +
+        fee.fee.toString() + " " + this.config.unit + ") takes the whole token; pay with fewer, larger proofs");
+    }
+    const net = token.amount - fee.fee;
+    if (token.amount < ex.advertised && net < price) return this.insufficient(ex, token.amount, fee.fee, true);
+    if (this.config.change) {
+      ex.earned = net < price ? net : price;
+      ex.changeAmount = net - ex.earned;
+    } else {
+      ex.earned = net;
+      ex.changeAmount = 0;
     }
 
     // The keyset new outputs are signed with: the mint's active keyset of our unit, with keys.
@@ -312,6 +485,32 @@ export class Gate {
     }
     const outKs = ms.outputKeyset!;
     ex.outputKeyset = outKs;
+
+    // What this gate remembers about the token: a payment in flight, done, or one whose answer was lost.
+    if (!ex.recordChecked) {
+      ex.recordChecked = true;
+      ex.changeSeed = changeSeed(token);
+      ex.paymentId = paymentId(ex.changeSeed!);
+      const slot = this.records.find(ex.paymentId!, now);
+      ex.slot = slot;
+      if (slot.record != null) {
+        const r = slot.record!;
+        const st = r.effectiveState(now);
+        if (st == RecordState.Pending) {
+          return this.spent(ex, ERR_PROOFS_PENDING, "token_pending", "this token is being spent in another request right now");
+        }
+        if (st == RecordState.Granted || st == RecordState.Delivered) {
+          return this.spent(ex, ERR_PROOFS_SPENT, "token_spent", "this token was already spent");
+        }
+        if (st == RecordState.Unknown || st == RecordState.Lost) {
+          if (r.routeIndex != ex.route!.index) {
+            return this.spent(ex, ERR_PROOFS_SPENT, "token_spent", "this token already paid for route " + this.config.routes[r.routeIndex].id +
+              "; present it again there to get that access");
+          }
+          return this.recover(ex, r);
+        }
+      }
+    }
 
     // Earnings counters.
     if (ex.reprobe || !this.counters.known(outKs.id)) {
@@ -354,27 +553,28 @@ export class Gate {
     return this.call(ex, "POST", "/v1/restore", w.toString(), "restore");
   }
 
-  /** Builds the outputs and the swap request. */
+  /** The change outputs of this payment: derived from the token, ascending amounts, index = counter. */
+  private changeOutputs(ex: Exchange, ks: Keyset, change: u64, into: Array<PlannedOutput>): bool {
+    if (change == 0) return true;
+    const split = splitForKeyset(change, ks.amounts);
+    if (!split.ok) return false;
+    const amounts = split.amounts;
+    for (let i = amounts.length - 1, k = 0; i >= 0; i--, k++) {
+      const o = changeOutput(ex.changeSeed!, ks.id, <u64>k, amounts[i]);
+      if (o == null) return false;
+      into.push(o);
+    }
+    return true;
+  }
+
+  /** Builds the outputs, records the payment and sends the swap. */
   private swap(ex: Exchange): Decision {
     const token = ex.token!;
     const ks = ex.outputKeyset!;
-    const price = ex.route!.price;
-    let payment: Array<u64>;
-    let change: Array<u64> = [];
-    if (this.config.change) {
-      const split = splitPaymentAndChange(token.amount, ex.fee, price, ks.amounts);
-      if (!split.ok) return this.reject(ex, 400, "unsplittable", "the amount cannot be split into this mint's denominations");
-      payment = split.payment;
-      change = split.change;
-      ex.changeAmount = split.changeAmount;
-    } else {
-      const split = splitForKeyset(token.amount - ex.fee, ks.amounts);
-      if (!split.ok) return this.reject(ex, 400, "unsplittable", "the amount cannot be split into this mint's denominations");
-      payment = split.amounts;
-    }
-    let earned: u64 = 0;
-    for (let i = 0; i < payment.length; i++) earned += payment[i];
-    ex.earned = earned;
+    const earnedSplit = splitForKeyset(ex.earned, ks.amounts);
+    if (!earnedSplit.ok) return this.reject(ex, 400, "unsplittable", "the amount cannot be split into this mint's denominations");
+    const payment = earnedSplit.amounts;
+    if (payment.length > MAX_RECORD_OUTPUTS) return this.reject(ex, 400, "unsplittable", "the payment needs more than " + MAX_RECORD_OUTPUTS.toString() + " outputs");
 
     // Earnings outputs on reserved counters.
     const start = this.counters.reserve(ks.id, payment.length);
@@ -393,16 +593,25 @@ export class Gate {
       o.counter = start[i];
       outputs.push(o);
     }
-    for (let i = 0; i < change.length; i++) {
-      let o: PlannedOutput | null = null;
-      for (let tries = 0; tries < 3 && o == null; tries++) o = changeOutput(this.host.randomBytes(64), change[i]);
-      if (o == null) {
-        this.counters.release(ks.id, start);
-        return this.mintFailure(ex, 503, "no_randomness", "the host gave no usable randomness for change outputs");
-      }
-      outputs.push(o);
+    if (!this.changeOutputs(ex, ks, ex.changeAmount, outputs)) {
+      this.counters.release(ks.id, start);
+      return this.reject(ex, 400, "unsplittable", "the change cannot be split into this mint's denominations");
     }
     ex.outputs = outputs;
+
+    // The record first: if the answer is lost, the same token presented again finds it.
+    const rec = new PaymentRecord();
+    rec.state = RecordState.Pending;
+    rec.routeIndex = ex.route!.index;
+    rec.id.set(ex.paymentId!.subarray(0, 16));
+    rec.created = this.host.nowSeconds();
+    rec.amount = token.amount;
+    rec.fee = ex.fee;
+    rec.earned = ex.earned;
+    rec.change = ex.changeAmount;
+    rec.keysetId = ks.id;
+    rec.counters = start;
+    if (ex.slot != null) this.records.write(ex.slot!, rec);
 
     // NUT-03: outputs ascending by amount, so their order does not reveal the price.
     const order = sortedByAmount(outputs);
@@ -424,6 +633,46 @@ export class Gate {
     return this.call(ex, "POST", "/v1/swap", w.toString(), "swap");
   }
 
+  /**
+   * A token whose earlier swap's answer was lost: asks the mint (restore) whether the recorded
+   * outputs were signed. The record's keyset may have been rotated out since: fetch its keys.
+   */
+  private recover(ex: Exchange, r: PaymentRecord): Decision {
+    ex.recovering = r;
+    const out = ex.outputKeyset;
+    if (out == null || out.id != r.keysetId) {
+      ex.stage = Stage.RecoverKeys;
+      return this.call(ex, "GET", "/v1/keys/" + r.keysetId, "", "keys");
+    }
+    return this.recoverWith(ex, out);
+  }
+
+  private recoverWith(ex: Exchange, ks: Keyset): Decision {
+    const r = ex.recovering!;
+    const earnedSplit = splitForKeyset(r.earned, ks.amounts);
+    if (!earnedSplit.ok || earnedSplit.amounts.length != r.counters.length) {
+      return this.mintFailure(ex, 502, "record_mismatch", "the recorded payment does not match the mint's keyset");
+    }
+    const outputs = new Array<PlannedOutput>();
+    for (let i = 0; i < r.counters.length; i++) {
+      const o = earningsOutput(this.config.earnings.seed, ks.id, this.counters.counterOf(r.counters[i]), this.config.earnings.lockPubkeyHex, earnedSplit.amounts[i]);
+      if (o == null) return this.mintFailure(ex, 502, "derivation_failed", "could not derive earnings outputs");
+      o.counter = r.counters[i];
+      outputs.push(o);
+    }
+    if (!this.changeOutputs(ex, ks, r.change, outputs)) return this.mintFailure(ex, 502, "derivation_failed", "could not derive change outputs");
+    ex.outputs = outputs;
+    ex.outputKeyset = ks;
+    const w = new JsonWriter();
+    w.beginObject().key("outputs").beginArray();
+    for (let i = 0; i < outputs.length; i++) {
+      w.beginObject().ku64("amount", outputs[i].amount).kstr("id", ks.id).kstr("B_", toHex(outputs[i].B_)).endObject();
+    }
+    w.endArray().endObject();
+    ex.stage = Stage.Recover;
+    return this.call(ex, "POST", "/v1/restore", w.toString(), "restore");
+  }
+
   private call(ex: Exchange, method: string, path: string, body: string, purpose: string): Decision {
     const m = ex.mint!;
     const c = new MintCall();
@@ -433,6 +682,7 @@ export class Gate {
     c.body = body;
     c.timeoutMs = m.timeoutMs;
     c.purpose = purpose;
+    ex.callPurpose = purpose;
     const d = new Decision();
     d.kind = DecisionKind.Call;
     d.call = c;
@@ -445,9 +695,13 @@ export class Gate {
   onMintResponse(ex: Exchange, status: u32, body: string): Decision {
     ex.mintStatus = status;
     const stage = ex.stage;
+    if (stage == Stage.Prefetch) return this.onPrefetch(ex, status, body);
     if (stage == Stage.Keysets) return this.onKeysets(ex, status, body);
     if (stage == Stage.Keys) return this.onKeys(ex, status, body);
+    if (stage == Stage.RecoverKeys) return this.onRecoverKeys(ex, status, body);
     if (stage == Stage.Probe) return this.onProbe(ex, status, body);
+    if (stage == Stage.Recover) return this.onRecover(ex, status, body);
+    if (stage == Stage.Recheck) return this.onRecheck(ex, status, body);
     if (stage == Stage.Swap) return this.onSwap(ex, status, body);
     return this.mintFailure(ex, 502, "unexpected_response", "a mint response arrived at an unexpected stage");
   }
@@ -456,10 +710,35 @@ export class Gate {
     if (status != 200) return this.unreachable(ex, status, "keysets");
     const r = parseKeysetsResponse(body);
     if (!r.ok || r.keysets.length == 0) return this.mintFailure(ex, 502, "bad_mint_response", "the mint's /v1/keysets answer is unusable: " + r.reason());
-    const ms = this.mints[ex.mintIndex];
-    ms.keysets = r.keysets;
-    ms.fetchedAt = this.host.nowSeconds();
+    this.setKeysets(ex.mintIndex, r.keysets);
     return this.proceed(ex);
+  }
+
+  /** New keysets of a mint: remembered, and the advertised amounts follow their fees. */
+  private setKeysets(mintIndex: i32, keysets: Array<Keyset>): void {
+    const ms = this.mints[mintIndex];
+    ms.keysets = keysets;
+    ms.fetchedAt = this.host.nowSeconds();
+    this.updateAllowances();
+  }
+
+  /**
+   * Advertised amount of every priced route: price + the largest, over the mints whose fees are
+   * known, of the input fee a typical payment of that amount carries (one proof per bit of it, in
+   * the dearest active keyset of the unit).
+   */
+  updateAllowances(): void {
+    for (let r = 0; r < this.config.routes.length; r++) {
+      const rule = this.config.routes[r];
+      if (rule.price == 0) continue;
+      let allowance: u64 = 0;
+      for (let m = 0; m < this.mints.length; m++) {
+        const ppk = maxActivePpk(this.mints[m].keysets, this.config.unit);
+        const a = feeAllowance(rule.price, ppk);
+        if (a > allowance) allowance = a;
+      }
+      if (rule.price + allowance >= rule.price) this.challenge.setAdvertised(rule, rule.price + allowance);
+    }
   }
 
   private onKeys(ex: Exchange, status: u32, body: string): Decision {
@@ -480,6 +759,16 @@ export class Gate {
     return this.proceed(ex);
   }
 
+  private onRecoverKeys(ex: Exchange, status: u32, body: string): Decision {
+    if (status != 200) return this.unreachable(ex, status, "keys");
+    const r = parseKeysResponse(body, true);
+    const want = ex.recovering!.keysetId;
+    if (r.ok) {
+      for (let i = 0; i < r.keysets.length; i++) if (r.keysets[i].id == want) return this.recoverWith(ex, r.keysets[i]);
+    }
+    return this.mintFailure(ex, 502, "bad_mint_response", "the mint did not return the keys of keyset " + want);
+  }
+
   private onProbe(ex: Exchange, status: u32, body: string): Decision {
     if (status != 200) return this.unreachable(ex, status, "restore");
     const found = parseRestoreOutputs(body);
@@ -496,42 +785,89 @@ export class Gate {
     return this.probeCall(ex);
   }
 
+  /** Signatures the mint holds for ex.outputs (by output index; null: not signed). */
+  private signedOutputs(ex: Exchange, body: string): Array<BlindSignature | null> | null {
+    const r = parseRestore(body);
+    if (r == null) return null;
+    const out = new Array<BlindSignature | null>(ex.outputs.length);
+    for (let i = 0; i < ex.outputs.length; i++) {
+      const hex = toHex(ex.outputs[i].B_);
+      for (let k = 0; k < r.blinded.length; k++) {
+        if (r.blinded[k] == hex) { out[i] = r.signatures[k]; break; }
+      }
+    }
+    return out;
+  }
+
+  private onRecover(ex: Exchange, status: u32, body: string): Decision {
+    if (status != 200) return this.unreachable(ex, status, "restore");
+    const sigs = this.signedOutputs(ex, body);
+    if (sigs == null) return this.mintFailure(ex, 502, "bad_mint_response", "the mint's /v1/restore answer is unusable");
+    const r = ex.recovering!;
+    let earnings = 0;
+    let signed = 0;
+    for (let i = 0; i < ex.outputs.length; i++) {
+      if (ex.outputs[i].kind != OutputKind.Earnings) continue;
+      earnings++;
+      if (sigs[i] != null) signed++;
+    }
+    if (earnings > 0 && signed == earnings) {
+      // The swap happened: the payer gets what it paid for, as if the answer had arrived.
+      ex.recovered = true;
+      ex.fee = r.fee;
+      ex.earned = r.earned;
+      ex.changeAmount = r.change;
+      return this.grant(ex, sigs, r.passExpires);
+    }
+    // It did not: a new payment. Outputs nobody signed can be reused by the next swap.
+    ex.recovering = null;
+    if (signed == 0) this.counters.release(ex.outputKeyset!.id, r.counters);
+    ex.outputs = NO_OUTPUTS;
+    ex.outputKeyset = null;
+    return this.proceed(ex);
+  }
+
   private onSwap(ex: Exchange, status: u32, body: string): Decision {
     const ks = ex.outputKeyset!;
     if (status == 200) {
       const sigs = parseSignatures(body);
       if (sigs == null || sigs.length != ex.outputs.length) {
-        // The mint may have signed: the earnings stay restorable; the payer is refused.
-        return this.mintFailure(ex, 502, "bad_mint_response", "the mint's swap answer is unusable");
+        // The mint may have signed: the outcome is unknown. The record keeps the counters, so the
+        // same token presented again finds out; the earnings stay restorable either way.
+        this.records.update(ex.slot, RecordState.Unknown);
+        return this.mintFailure(ex, 502, "bad_mint_response", "the mint's swap answer is unusable; present the same token again to get the access it paid for");
       }
-      return this.paid(ex, sigs);
+      // Signatures come in request order; map them back to our outputs.
+      const byOutput = new Array<BlindSignature | null>(ex.outputs.length);
+      for (let i = 0; i < ex.swapOrder.length; i++) byOutput[ex.swapOrder[i]] = sigs[i];
+      return this.grant(ex, byOutput, 0);
     }
     if (status == 0 || status >= 500) {
-      // Unknown outcome: the counters may have been signed; reusing them later is safe (the mint
-      // refuses an output twice and the gate then finds fresh counters).
-      this.counters.release(ks.id, earningsCounters(ex));
+      // Unknown outcome: the counters stay reserved for this token's record.
+      this.records.update(ex.slot, RecordState.Unknown);
       return this.unreachable(ex, status, "swap");
     }
     const err = parseMintError(body);
     const code = err == null ? <u32>0 : err.code;
     ex.mintErrorCode = code;
     const detail = err == null ? "HTTP " + status.toString() : err.detail;
-    if (code == ERR_OUTPUTS_SIGNED || code == ERR_OUTPUTS_PENDING) {
-      // Counters already used (another replica in this lane, or a lost earlier answer): drop them
-      // and find where the counter really stands.
-      if (ex.swapAttempts < MAX_SWAP_ATTEMPTS) {
-        ex.reprobe = true;
-        ex.reprobeFrom = maxCounter(earningsCounters(ex)) + 1;
-        return this.proceed(ex);
-      }
-      return this.mintFailure(ex, 503, "counter_contention", "could not find unused earnings outputs; retry");
+    if (code == ERR_OUTPUTS_SIGNED) {
+      // Either our earnings counters collided (another replica in this lane), or the change
+      // outputs — derived from the token — were signed before: the token was already swapped.
+      // The mint tells which: does it know our earnings outputs?
+      return this.recheck(ex);
     }
-    this.counters.release(ks.id, earningsCounters(ex));
+    if (code == ERR_OUTPUTS_PENDING) return this.collided(ex);
+    this.release(ex);
+    if (code == ERR_NOT_BALANCED && !ex.feeRefreshed) {
+      // Our idea of the mint's fee is stale: read its keysets again and redo the payment.
+      ex.feeRefreshed = true;
+      ex.outputs = NO_OUTPUTS;
+      return this.fetchKeysets(ex);
+    }
     if (code == ERR_PROOFS_SPENT || code == ERR_PROOFS_PENDING) {
-      ex.outcome = Outcome.Spent;
-      ex.code = code == ERR_PROOFS_SPENT ? "token_spent" : "token_pending";
-      ex.reason = code == ERR_PROOFS_SPENT ? "this token was already spent" : "this token is being spent in another request";
-      return this.challenge.paymentRequired(ex.route!, ex.code, ex.reason);
+      return this.spent(ex, code, code == ERR_PROOFS_SPENT ? "token_spent" : "token_pending",
+        code == ERR_PROOFS_SPENT ? "this token was already spent" : "this token is being spent in another request");
     }
     if (status >= 400 && status < 500 && err != null) {
       return this.reject(ex, 400, "mint_rejected_token", "the mint rejected the token: " + detail + (code > 0 ? " (code " + code.toString() + ")" : ""));
@@ -539,46 +875,117 @@ export class Gate {
     return this.mintFailure(ex, 502, "bad_mint_response", "unexpected answer from the mint: HTTP " + status.toString());
   }
 
-  private paid(ex: Exchange, sigs: Array<BlindSignature>): Decision {
+  /** After "outputs already signed": restore our earnings outputs to tell a collision from a replay. */
+  private recheck(ex: Exchange): Decision {
     const ks = ex.outputKeyset!;
-    // Signatures come in request order; map them back to our outputs.
-    const order = ex.swapOrder;
-    const byOutput = new Array<BlindSignature>(ex.outputs.length);
-    for (let i = 0; i < order.length; i++) byOutput[order[i]] = sigs[i];
+    const w = new JsonWriter();
+    w.beginObject().key("outputs").beginArray();
+    for (let i = 0; i < ex.outputs.length; i++) {
+      const o = ex.outputs[i];
+      if (o.kind != OutputKind.Earnings) continue;
+      w.beginObject().ku64("amount", o.amount).kstr("id", ks.id).kstr("B_", toHex(o.B_)).endObject();
+    }
+    w.endArray().endObject();
+    ex.stage = Stage.Recheck;
+    return this.call(ex, "POST", "/v1/restore", w.toString(), "restore");
+  }
 
-    if (ex.changeAmount > 0) {
-      const change = new Token();
-      change.version = 4;
-      change.mint = ex.mint!.url;
-      change.unit = this.config.unit;
-      const group = new KeysetProofs(ks.id);
-      let ok = true;
-      for (let i = 0; i < ex.outputs.length; i++) {
-        const o = ex.outputs[i];
-        if (o.kind != OutputKind.Change) continue;
-        const C = unblind(o, byOutput[i], ks);
-        if (C == null) { ok = false; break; }
-        const p = new Proof();
-        p.amount = o.amount;
-        p.id = ks.id;
-        p.secret = o.secret;
-        p.C = C;
-        group.proofs.push(p);
-        change.amount += o.amount;
-        change.proofCount++;
+  private onRecheck(ex: Exchange, status: u32, body: string): Decision {
+    if (status != 200) {
+      this.records.update(ex.slot, RecordState.Free);
+      return this.unreachable(ex, status, "restore");
+    }
+    const sigs = this.signedOutputs(ex, body);
+    if (sigs == null) {
+      this.records.update(ex.slot, RecordState.Free);
+      return this.mintFailure(ex, 502, "bad_mint_response", "the mint's /v1/restore answer is unusable");
+    }
+    let earningsSigned = 0;
+    for (let i = 0; i < ex.outputs.length; i++) if (ex.outputs[i].kind == OutputKind.Earnings && sigs[i] != null) earningsSigned++;
+    if (earningsSigned > 0) return this.collided(ex);
+    // Our counters are fresh; what the mint had signed are the token's change outputs.
+    this.release(ex);
+    return this.spent(ex, ERR_PROOFS_SPENT, "token_spent", "this token was already spent");
+  }
+
+  /** Earnings counters already used: find where the counter really stands, and retry. */
+  private collided(ex: Exchange): Decision {
+    if (ex.swapAttempts < MAX_SWAP_ATTEMPTS) {
+      ex.reprobe = true;
+      ex.reprobeFrom = maxCounter(earningsCounters(ex)) + 1;
+      return this.proceed(ex);
+    }
+    this.records.update(ex.slot, RecordState.Free);
+    return this.mintFailure(ex, 503, "counter_contention", "could not find unused earnings outputs; nothing was charged, retry");
+  }
+
+  /** The swap was refused for good: its counters return to the free list, its record is dropped. */
+  private release(ex: Exchange): void {
+    const ks = ex.outputKeyset;
+    if (ks != null) this.counters.release(ks.id, earningsCounters(ex));
+    this.records.update(ex.slot, RecordState.Free);
+  }
+
+  /**
+   * Access granted for signatures the mint issued (the swap's answer, or a restore after a lost
+   * answer): checks them, builds the change token from those that hold, issues the pass.
+   */
+  private grant(ex: Exchange, byOutput: Array<BlindSignature | null>, recordedPassExpiry: u64): Decision {
+    const ks = ex.outputKeyset!;
+    let changeOk: u64 = 0;
+    const change = new Token();
+    change.version = 4;
+    change.mint = ex.mint!.url;
+    change.unit = this.config.unit;
+    const group = new KeysetProofs(ks.id);
+    for (let i = 0; i < ex.outputs.length; i++) {
+      const o = ex.outputs[i];
+      const sig = byOutput[i];
+      if (sig == null) {
+        if (o.kind == OutputKind.Change) ex.signatureError = "the mint returned no signature for a change output";
+        continue;
       }
-      if (ok) {
-        change.keysets.push(group);
-        const enc = encodeTokenV4(change);
-        if (enc.ok) ex.changeToken = enc.value;
+      const bad = checkSignature(o, sig, ks);
+      if (bad.length > 0) {
+        ex.signatureError = (o.kind == OutputKind.Earnings ? "earnings output: " : "change output: ") + bad;
+        continue;
+      }
+      if (o.kind != OutputKind.Change) continue;
+      const C = unblind(o, sig, ks);
+      if (C == null) { ex.signatureError = "change output: cannot unblind the signature"; continue; }
+      const p = new Proof();
+      p.amount = o.amount;
+      p.id = ks.id;
+      p.secret = o.secret;
+      p.C = C;
+      group.proofs.push(p);
+      change.amount += o.amount;
+      change.proofCount++;
+      changeOk += o.amount;
+    }
+    if (change.proofCount > 0) {
+      change.keysets.push(group);
+      const enc = encodeTokenV4(change);
+      if (enc.ok) {
+        ex.changeToken = enc.value;
+        ex.changeDelivered = changeOk;
       }
     }
 
     const now = this.host.nowSeconds();
     if (this.passes.enabled) {
       const ttl = ex.route!.passTtl > 0 ? ex.route!.passTtl : this.config.pass.ttlSeconds;
-      ex.passExpires = now + <u64>ttl;
-      ex.pass = this.passes.issue(ex.route!.id, ex.passExpires);
+      // A recovered payment that had been granted keeps the lifetime it bought then (a pass already
+      // over is not issued again); one whose answer never came gets its pass now.
+      ex.passExpires = ex.recovered && recordedPassExpiry > 0 ? recordedPassExpiry : now + <u64>ttl;
+      if (ex.passExpires > now) ex.pass = this.passes.issue(ex.route!.id, ex.passExpires);
+    }
+    const slot = ex.slot;
+    if (slot != null && slot.record != null) {
+      const r = slot.record!;
+      r.state = RecordState.Granted;
+      r.passExpires = ex.passExpires;
+      this.records.write(slot, r);
     }
     ex.outcome = Outcome.Paid;
     ex.code = "paid";
@@ -588,10 +995,22 @@ export class Gate {
 
   private unreachable(ex: Exchange, status: u32, what: string): Decision {
     const why = status == 0 ? "did not answer in time" : "answered HTTP " + status.toString();
-    return this.mintFailure(ex, 503, "mint_unavailable", "the mint " + why + " (" + what + "); nothing was charged, try again");
+    const after = what == "swap"
+      ? "; the payment's outcome is unknown: present the same token again to get the access it paid for, or to pay if it did not go through"
+      : "; nothing was charged, try again";
+    return this.mintFailure(ex, 503, "mint_unavailable", "the mint " + why + " (" + what + ")" + after);
   }
 
   // ---- refusals -----------------------------------------------------------------------------------
+
+  private spent(ex: Exchange, mintCode: u32, code: string, reason: string): Decision {
+    ex.outcome = Outcome.Spent;
+    ex.code = code;
+    ex.reason = reason;
+    ex.stage = Stage.Done;
+    if (ex.mintErrorCode == 0) ex.mintErrorCode = mintCode;
+    return this.challenge.paymentRequired(ex.route!, code, reason);
+  }
 
   private reject(ex: Exchange, status: u32, code: string, reason: string): Decision {
     ex.outcome = Outcome.Rejected;
@@ -614,28 +1033,57 @@ export class Gate {
     return d;
   }
 
-  // ---- response phase ----------------------------------------------------------------------------
+  // ---- response phase, end of the exchange -------------------------------------------------------
 
   /** Headers to add to the upstream's response (flattened pairs); empty unless this request paid. */
   responseHeaders(ex: Exchange): Array<string> {
     const h = new Array<string>();
     if (ex.outcome != Outcome.Paid) return h;
+    const now = this.host.nowSeconds();
     if (ex.pass.length > 0) {
       h.push("x-paygress-pass"); h.push(ex.pass);
       h.push("x-paygress-pass-expires"); h.push(ex.passExpires.toString());
       const cookie = this.config.pass.cookie;
-      if (cookie.length > 0) {
-        const ttl = ex.passExpires - this.host.nowSeconds();
+      // The upstream may have taken longer than the pass lives: then no cookie at all.
+      if (cookie.length > 0 && ex.passExpires > now) {
         h.push("set-cookie");
-        h.push(cookie + "=" + ex.pass + "; Max-Age=" + ttl.toString() + "; Path=/; HttpOnly; SameSite=Lax" + (ex.scheme == "https" ? "; Secure" : ""));
+        h.push(cookie + "=" + ex.pass + "; Max-Age=" + (ex.passExpires - now).toString() + "; Path=/; HttpOnly; SameSite=Lax" + (ex.scheme == "https" ? "; Secure" : ""));
       }
     }
     if (ex.changeToken.length > 0) {
       h.push("x-cashu-change"); h.push(ex.changeToken);
     }
     h.push("x-paygress-receipt");
-    h.push("paid=" + ex.route!.price.toString() + "; fee=" + ex.fee.toString() + "; change=" + ex.changeAmount.toString() + "; unit=" + this.config.unit);
+    h.push(this.receipt(ex));
+    if (!ex.delivered) {
+      ex.delivered = true;
+      this.records.update(ex.slot, RecordState.Delivered);
+    }
     return h;
+  }
+
+  /**
+   * Who paid what: amount = the token's value = fee (to the mint, paid by the payer out of the token)
+   * + earned (the operator's) + change (returned). change is what X-Cashu-Change carries;
+   * change_missing, when present, failed the signature checks and is restorable from the token.
+   */
+  receipt(ex: Exchange): string {
+    const t = ex.token;
+    let s = "amount=" + (t == null ? "0" : t.amount.toString()) + "; fee=" + ex.fee.toString() + "; earned=" + ex.earned.toString() +
+      "; change=" + ex.changeDelivered.toString() + "; unit=" + this.config.unit + "; route=" + ex.routeId;
+    if (ex.changeAmount > ex.changeDelivered) s += "; change_missing=" + (ex.changeAmount - ex.changeDelivered).toString();
+    if (ex.recovered) s += "; recovered=1";
+    return s;
+  }
+
+  /** The exchange ended (log phase): a payment whose response never went out is Lost. */
+  finished(ex: Exchange): void {
+    if (ex.outcome == Outcome.Paid && !ex.delivered) this.records.update(ex.slot, RecordState.Lost);
+  }
+
+  /** The client went away while the mint was asked: a swap that went through is Lost to it. */
+  abandoned(ex: Exchange): void {
+    if (ex.outcome == Outcome.Paid) this.records.update(ex.slot, RecordState.Lost);
   }
 
   /** One JSON line per payment attempt (a token was presented); null otherwise. No secrets. */
@@ -652,16 +1100,20 @@ export class Gate {
       .kstr("mint", ex.mintId)
       .kstr("unit", this.config.unit);
     if (ex.route != null) w.ku64("price", ex.route!.price);
+    if (ex.advertised != 0) w.ku64("advertised", ex.advertised);
     if (ex.token != null) {
       w.ku64("amount", ex.token!.amount).ku64("proofs", <u64>ex.token!.proofCount).ku64("fee", ex.fee);
     }
     if (ex.outcome == Outcome.Paid) {
-      w.ku64("earned", ex.earned).ku64("change", ex.changeAmount);
+      w.ku64("earned", ex.earned).ku64("change", ex.changeDelivered);
+      if (ex.changeAmount > ex.changeDelivered) w.ku64("change_missing", ex.changeAmount - ex.changeDelivered);
       w.kstr("keyset", ex.outputKeyset!.id).key("counters").beginArray();
       for (let i = 0; i < ex.outputs.length; i++) if (ex.outputs[i].kind == OutputKind.Earnings) w.u64(ex.outputs[i].counter);
       w.endArray();
       w.ku64("pass_expires", ex.passExpires);
+      if (ex.recovered) w.kbool("recovered", true);
     }
+    if (ex.signatureError.length > 0) w.kstr("signature_error", ex.signatureError);
     if (ex.mintStatus != 0) w.ku64("mint_status", <u64>ex.mintStatus);
     if (ex.mintErrorCode != 0) w.ku64("mint_error", <u64>ex.mintErrorCode);
     if (ex.reason.length > 0) w.kstr("reason", ex.reason);
@@ -687,33 +1139,84 @@ export class Gate {
   }
 }
 
-function findPass(req: RequestInfo, cookieName: string): string | null {
-  if (req.pass != null && req.pass!.length > 0) return req.pass!.trim();
-  if (req.authorization != null) {
-    const a = req.authorization!.trim();
-    if (a.length > 10 && (a.startsWith("Bearer p1.") || a.startsWith("bearer p1."))) return a.substring(7).trim();
+/**
+ * The fee allowance for a price at a mint charging `ppk` per input: the least f with
+ * f >= fee(price + f), where a payment of a is taken to be one proof per bit of a (how wallets hold
+ * and send amounts). Never less than that fee, so the operator earns the price from such a payment.
+ */
+export function feeAllowance(price: u64, ppk: u64): u64 {
+  if (ppk == 0) return 0;
+  let f: u64 = 0;
+  for (let i = 0; i < 64; i++) {
+    const a = price + f;
+    if (a < price) return f; // overflow: keep what we have
+    const proofs = <u64>popcnt<u64>(a);
+    if (ppk > U64.MAX_VALUE / proofs) return f;
+    const need = feeFromPpkSum(proofs * ppk);
+    if (need <= f) return f;
+    f = need;
   }
-  if (req.cookie != null && cookieName.length > 0) return cookieValue(req.cookie!, cookieName);
-  return null;
+  return f;
 }
 
-/** The value of cookie `name` in a Cookie header, or null. */
-export function cookieValue(header: string, name: string): string | null {
-  let i = 0;
-  while (i < header.length) {
-    while (i < header.length && (header.charCodeAt(i) == 0x20 || header.charCodeAt(i) == 0x3b)) i++;
-    const eq = header.indexOf("=", i);
-    if (eq < 0) return null;
-    let end = header.indexOf(";", eq);
-    if (end < 0) end = header.length;
-    if (eq - i == name.length && header.substring(i, eq) == name) {
-      let v = header.substring(eq + 1, end).trim();
-      if (v.length >= 2 && v.startsWith("\"") && v.endsWith("\"")) v = v.substring(1, v.length - 1);
-      return v;
-    }
-    i = end + 1;
+function maxActivePpk(list: Array<Keyset>, unit: string): u64 {
+  let m: u64 = 0;
+  for (let i = 0; i < list.length; i++) {
+    const k = list[i];
+    if (k.active && k.unit == unit && k.inputFeePpk > m) m = k.inputFeePpk;
   }
-  return null;
+  return m;
+}
+
+// @ts-ignore: decorator
+@inline function isOws(c: u8): bool { return c == 0x20 || c == 0x09; }
+
+/** Offset of the credential in "Bearer <credential>" (any case, OWS around), or -1. */
+function bearerStart(p: usize, n: i32): i32 {
+  let i = 0;
+  while (i < n && isOws(load<u8>(p + <usize>i))) i++;
+  if (n - i < 8) return -1;
+  const want = "bearer";
+  for (let k = 0; k < 6; k++) {
+    let c = <u32>load<u8>(p + <usize>(i + k));
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c != <u32>want.charCodeAt(k)) return -1;
+  }
+  i += 6;
+  if (!isOws(load<u8>(p + <usize>i))) return -1;
+  while (i < n && isOws(load<u8>(p + <usize>i))) i++;
+  return i;
+}
+
+/**
+ * Where the path starts in an absolute-form target ("http://host/path" -> offset of "/path"); 0
+ * for origin form. A target with no path after the authority gives its length (empty path: "/").
+ */
+function absoluteFormPathStart(p: usize, n: i32): i32 {
+  if (n == 0 || load<u8>(p) == 0x2f) return 0;
+  let k = 0;
+  if (n >= 7 && schemeIs(p, "http://")) k = 7;
+  else if (n >= 8 && schemeIs(p, "https://")) k = 8;
+  else return 0;
+  while (k < n) {
+    const c = load<u8>(p + <usize>k);
+    if (c == 0x2f || c == 0x3f) return k;
+    k++;
+  }
+  return n;
+}
+
+function schemeIs(p: usize, s: string): bool {
+  for (let i = 0; i < s.length; i++) {
+    let c = <u32>load<u8>(p + <usize>i);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c != <u32>s.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+function sameBytes(a: usize, an: i32, b: usize, bn: i32): bool {
+  return an == bn && memory.compare(a, b, <usize>an) == 0;
 }
 
 function findKeyset(list: Array<Keyset>, id: string): Keyset | null {

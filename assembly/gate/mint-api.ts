@@ -22,6 +22,9 @@ export class BlindSignature {
   keysetId: string = "";
   /** Compressed C_ (hex). */
   C_: string = "";
+  /** NUT-12 DLEQ proof (hex e, s), when the mint sent one. */
+  dleqE: string = "";
+  dleqS: string = "";
 }
 
 /** The NUT error body `{"detail": "...", "code": 11001}`; code 0 when absent. */
@@ -53,9 +56,37 @@ export function parseSignatures(body: string, key: string = "signatures"): Array
     sig.amount = n.value;
     sig.keysetId = id;
     sig.C_ = c.toLowerCase();
+    const dleq = s.get("dleq");
+    if (dleq != null) {
+      const d = dleq.asObject();
+      if (d == null) return null;
+      const e = d.getString("e");
+      const ss = d.getString("s");
+      if (e == null || ss == null || !isHex(e, 32) || !isHex(ss, 32)) return null;
+      sig.dleqE = e.toLowerCase();
+      sig.dleqS = ss.toLowerCase();
+    }
     out.push(sig);
   }
   return out;
+}
+
+/** A restore answer: the outputs the mint knows (B_ hex) and their signatures, in the same order. */
+export class RestoreResult {
+  blinded: Array<string> = [];
+  signatures: Array<BlindSignature> = [];
+}
+
+/** Parses a NUT-09 restore answer, or null when malformed or `outputs`/`signatures` disagree. */
+export function parseRestore(body: string): RestoreResult | null {
+  const outputs = parseRestoreOutputs(body);
+  if (outputs == null) return null;
+  const sigs = parseSignatures(body);
+  if (sigs == null || sigs.length != outputs.length) return null;
+  const r = new RestoreResult();
+  r.blinded = outputs;
+  r.signatures = sigs;
+  return r;
 }
 
 /** The B_ values of a restore response's `outputs`, or null when malformed. */
@@ -107,4 +138,5 @@ export const ERR_PROOFS_SPENT: u32 = 11001;
 export const ERR_PROOFS_PENDING: u32 = 11002;
 export const ERR_OUTPUTS_SIGNED: u32 = 11003;
 export const ERR_OUTPUTS_PENDING: u32 = 11004;
+export const ERR_NOT_BALANCED: u32 = 11005;
 

@@ -6,9 +6,16 @@ import { join } from "node:path";
 import { FakeHost } from "../lib/fakehost.ts";
 import { ROOT } from "../lib/procs.ts";
 import { pluginConfig } from "../lib/config.ts";
+import { ScriptedMint } from "../lib/scriptedmint.ts";
 
 const WASM = join(ROOT, "build/paygress.wasm");
 const CONFIG = pluginConfig({ mints: [{ url: "http://mint.test", cluster: "mint" }], price: 5 });
+
+/** The first priced request reads the mint's fees (one /v1/keysets call) before its 402. */
+function answerFeeLookup(h: FakeHost, stream: { local: unknown }): void {
+  const m = new ScriptedMint();
+  m.serve(h, 0, () => stream.local != null);
+}
 const GET = (path: string, extra: Array<[string, string]> = []): Array<[string, string]> =>
   [[":method", "GET"], [":path", path], [":authority", "shop.test"], ...extra];
 
@@ -17,6 +24,7 @@ describe("proxy-wasm adapter on a fake host", () => {
     const h = await FakeHost.load(WASM);
     assert.equal(h.configure(CONFIG), 1);
     const { stream } = h.request(GET("/x"));
+    answerFeeLookup(h, stream);
     assert.equal(stream.local?.status, 402);
     assert.equal(JSON.parse(stream.local!.body).amount, 5);
   });
@@ -45,12 +53,18 @@ describe("proxy-wasm adapter on a fake host", () => {
     assert.equal(free.stream.local, null);
     const paid = h.request(GET("/api"));
     assert.equal(paid.status, 1);
+    answerFeeLookup(h, paid.stream);
     assert.equal(paid.stream.local?.status, 402);
+    const again = h.request(GET("/api"));
+    assert.equal(again.stream.local?.status, 402, "the fees are known: answered at once");
   });
 
   it("keeps memory flat over many requests (incremental GC)", async () => {
     const h = await FakeHost.load(WASM);
     h.configure(CONFIG);
+    const first = h.request(GET("/api"));
+    answerFeeLookup(h, first.stream);
+    h.finish(first.stream);
     for (let i = 0; i < 2000; i++) h.finish(h.request(GET("/api")).stream);
     const before = h.memoryBytes();
     for (let i = 0; i < 50000; i++) h.finish(h.request(GET("/api")).stream);
