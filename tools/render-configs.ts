@@ -533,7 +533,11 @@ function kongDeclarative(): Record<string, unknown> {
 
 const FORWARD_AUTH_PORT = 8089;
 
-/** The local Traefik plugin that moves X-Paygress-Add-* onto the client's response (host-shims/traefik). */
+/**
+ * The local Traefik plugin (host-shims/traefik) that applies the gate's X-Paygress-Forward-* to the
+ * forwarded request (canonical path, no payment credentials) and moves X-Paygress-Add-* onto the
+ * client's response.
+ */
 const TRAEFIK_PLUGIN_DIR = "host-shims/traefik/plugins-local/src/github.com/paygress/traefik-paygress-headers";
 const TRAEFIK_PLUGIN_MODULE = "github.com/paygress/traefik-paygress-headers";
 
@@ -606,10 +610,11 @@ function traefikK8s(): Array<Record<string, unknown>> {
         forwardAuth: {
           address: `http://paygress-forward-auth.${DEMO_NS}.svc.cluster.local:${FORWARD_AUTH_PORT}/`,
           trustForwardHeader: false,
-          // The pass, change and receipt come back as X-Paygress-Add-*: copied into the forwarded
-          // request (client-sent copies are dropped first), then moved onto the response by the
+          // What the gate decided for the forwarded request comes back as X-Paygress-Forward-*, the
+          // pass, change and receipt as X-Paygress-Add-*: copied into the forwarded request
+          // (client-sent copies are dropped first), then applied / moved onto the response by the
           // paygress-headers plugin. The pass cookie also travels as Set-Cookie.
-          authResponseHeadersRegex: "^X-Paygress-Add-",
+          authResponseHeadersRegex: "^X-Paygress-(Add|Forward)-",
           addAuthCookiesToResponse: ["paygress_pass"],
         },
       },
@@ -618,7 +623,7 @@ function traefikK8s(): Array<Record<string, unknown>> {
       apiVersion: "traefik.io/v1alpha1",
       kind: "Middleware",
       metadata: { name: "paygress-headers", namespace: DEMO_NS },
-      spec: { plugin: { paygressheaders: { prefix: "X-Paygress-Add-" } } },
+      spec: { plugin: { paygressheaders: { prefix: "X-Paygress-Add-", forwardPrefix: "X-Paygress-Forward-" } } },
     },
     {
       apiVersion: "traefik.io/v1alpha1",
@@ -795,8 +800,8 @@ routes. The filter name is the .wasm file name in wasm_filters_path (kong.conf).
     `Traefik (Kubernetes CRD provider): the Paygress forward-auth server as a Deployment, a
 ForwardAuth Middleware and the paygress-headers plugin Middleware in front of the demo backend's
 IngressRoute, and the plugin's source as a ConfigMap for Traefik to load as a local plugin
-(values.yaml). Without the plugin only the pass cookie reaches clients and the change token is lost:
-then set "change": false in the Paygress configuration.`,
+(values.yaml). The plugin is required: it applies the gate's forwarding decision (the canonical
+path, no payment credentials upstream) and puts the pass, change and receipt on the response.`,
     traefikK8s(),
   ));
   files.set("k8s/traefik/values.yaml", `# ${GENERATED}\n# Helm values for the Traefik chart (helm upgrade --install traefik traefik/traefik -n traefik\n#   -f k8s/traefik/values.yaml): loads the paygress-headers local plugin from its ConfigMap\n# (k8s/traefik/forward-auth.yaml).\n` + stringify(traefikValues(), { lineWidth: 0 }));

@@ -120,37 +120,48 @@ static bool name_is(const uint8_t *k, uint32_t klen, const char *lit, size_t n) 
 }
 #define NAME_IS(k, klen, lit) name_is(k, klen, lit, sizeof(lit) - 1)
 
-/* The request header the guest asks for, from the host's paygress_request_info. */
+/* The request's pseudo-headers (from the info's fields) and then its headers, as one list. */
+typedef struct { const char *k; size_t kl; const char *v; size_t vl; } pg_kv_ref;
+
+static size_t pseudo_headers(const paygress_request_info *in, pg_kv_ref e[4]) {
+  size_t n = 0;
+#define PG_PAIR(name, val, len) if (val) { e[n].k = name; e[n].kl = sizeof(name) - 1; e[n].v = val; e[n].vl = len; n++; }
+  PG_PAIR(":path", in->path, in->path_len)
+  PG_PAIR(":method", in->method, in->method_len)
+  PG_PAIR(":authority", in->authority, in->authority_len)
+  PG_PAIR(":scheme", in->scheme, in->scheme_len)
+#undef PG_PAIR
+  return n;
+}
+
+/* The first value of request header `k` (pseudo-headers included), from the host's info. */
 static bool request_header(const paygress_request_info *in, const uint8_t *k, uint32_t klen, const char **v, size_t *vlen) {
-  const char *val = NULL;
-  size_t len = 0;
-  if (NAME_IS(k, klen, ":path")) val = in->path, len = in->path_len;
-  else if (NAME_IS(k, klen, ":method")) val = in->method, len = in->method_len;
-  else if (NAME_IS(k, klen, ":authority") || NAME_IS(k, klen, "host")) val = in->authority, len = in->authority_len;
-  else if (NAME_IS(k, klen, ":scheme")) val = in->scheme, len = in->scheme_len;
-  else if (NAME_IS(k, klen, "x-cashu")) val = in->x_cashu, len = in->x_cashu_len;
-  else if (NAME_IS(k, klen, "authorization")) val = in->authorization, len = in->authorization_len;
-  else if (NAME_IS(k, klen, "x-paygress-pass")) val = in->pass, len = in->pass_len;
-  else if (NAME_IS(k, klen, "cookie")) val = in->cookie, len = in->cookie_len;
-  else if (in->extra) {
-    for (size_t i = 0; i < in->extra_count; i++) {
-      const paygress_header *h = &in->extra[i];
-      if (h->name && name_is(k, klen, h->name, h->name_len)) { val = h->value; len = h->value_len; break; }
-    }
-    /* extra names are compared lower-case against the guest's key: hosts pass lower-case names */
+  pg_kv_ref e[4];
+  size_t n = pseudo_headers(in, e);
+  for (size_t i = 0; i < n; i++) {
+    if (name_is(k, klen, e[i].k, e[i].kl)) { *v = e[i].v; *vlen = e[i].vl; return true; }
   }
-  if (!val) return false;
-  *v = val;
-  *vlen = len;
-  return true;
+  for (size_t i = 0; in->headers && i < in->header_count; i++) {
+    const paygress_header *h = &in->headers[i];
+    if (!h->name || h->name_len != klen) continue;
+    bool same = true;
+    for (size_t j = 0; j < klen && same; j++) {
+      uint8_t a = (uint8_t)h->name[j], b = k[j];
+      if (a >= 'A' && a <= 'Z') a = (uint8_t)(a + 32);
+      if (b >= 'A' && b <= 'Z') b = (uint8_t)(b + 32);
+      same = a == b;
+    }
+    if (same) { *v = h->value ? h->value : ""; *vlen = h->value ? h->value_len : 0; return true; }
+  }
+  return false;
 }
 
 u32 Z_envZ_proxy_get_header_map_value(struct Z_env_instance_t *env, u32 map, u32 kptr, u32 klen, u32 vptr_out, u32 vsize_out) {
   struct paygress *p = env->p;
   const uint8_t *k = gptr(p, kptr, klen);
   if (!k) return WR_INVALID_MEMORY_ACCESS;
-  char kbuf[64];
-  if (klen > sizeof kbuf) return WR_NOT_FOUND; /* no header the host serves has a longer name */
+  char kbuf[256];
+  if (klen > sizeof kbuf) return WR_NOT_FOUND;
   memcpy(kbuf, k, klen);                         /* guest memory may move during give() */
   const char *v = NULL;
   size_t vlen = 0;
@@ -172,9 +183,10 @@ u32 Z_envZ_proxy_get_header_map_value(struct Z_env_instance_t *env, u32 map, u32
 }
 
 /*
- * proxy_get_header_map_pairs(map, ptr_out, size_out): every request header the host gave, in the
- * proxy-wasm pairs format (u32 count, then u32 name/value lengths, then NUL-terminated names and
- * values), in one guest allocation. The gate reads all request headers with this one call.
+ * proxy_get_header_map_pairs(map, ptr_out, size_out): the request's pseudo-headers and every header
+ * the host gave, in the proxy-wasm pairs format (u32 count, then u32 name/value lengths, then
+ * NUL-terminated names and values), in one guest allocation. The gate reads all request headers
+ * with this one call.
  */
 u32 Z_envZ_proxy_get_header_map_pairs(struct Z_env_instance_t *env, u32 map, u32 ptr_out, u32 size_out) {
   struct paygress *p = env->p;
@@ -182,26 +194,16 @@ u32 Z_envZ_proxy_get_header_map_pairs(struct Z_env_instance_t *env, u32 map, u32
   struct paygress_request *r = p->current;
   if (!r || !r->info) return WR_NOT_FOUND;
   const paygress_request_info *in = r->info;
-  struct { const char *k; size_t kl; const char *v; size_t vl; } e[8];
-  size_t n = 0;
-#define PG_PAIR(name, val, len) if (val) { e[n].k = name; e[n].kl = sizeof(name) - 1; e[n].v = val; e[n].vl = len; n++; }
-  PG_PAIR(":path", in->path, in->path_len)
-  PG_PAIR(":method", in->method, in->method_len)
-  PG_PAIR(":authority", in->authority, in->authority_len)
-  PG_PAIR(":scheme", in->scheme, in->scheme_len)
-  PG_PAIR("x-cashu", in->x_cashu, in->x_cashu_len)
-  PG_PAIR("authorization", in->authorization, in->authorization_len)
-  PG_PAIR("x-paygress-pass", in->pass, in->pass_len)
-  PG_PAIR("cookie", in->cookie, in->cookie_len)
-#undef PG_PAIR
-  size_t extra = in->extra ? in->extra_count : 0;
+  pg_kv_ref e[4];
+  size_t n = pseudo_headers(in, e);
+  size_t extra = in->headers ? in->header_count : 0;
   size_t count = n + extra;
   if (count > 4096) return WR_BAD_ARGUMENT;
   size_t len = 4 + count * 8;
   for (size_t i = 0; i < n; i++) len += e[i].kl + e[i].vl + 2;
   for (size_t i = 0; i < extra; i++) {
-    const paygress_header *h = &in->extra[i];
-    if (!h->name || !h->value) return WR_BAD_ARGUMENT;
+    const paygress_header *h = &in->headers[i];
+    if (!h->name || (!h->value && h->value_len)) return WR_BAD_ARGUMENT;
     len += h->name_len + h->value_len + 2;
   }
   if (len > 0x7fffffff) return WR_BAD_ARGUMENT;
@@ -225,18 +227,61 @@ u32 Z_envZ_proxy_get_header_map_pairs(struct Z_env_instance_t *env, u32 map, u32
     const char *k, *v;
     size_t kl, vl;
     if (i < n) k = e[i].k, kl = e[i].kl, v = e[i].v, vl = e[i].vl;
-    else k = in->extra[i - n].name, kl = in->extra[i - n].name_len, v = in->extra[i - n].value, vl = in->extra[i - n].value_len;
+    else k = in->headers[i - n].name, kl = in->headers[i - n].name_len, v = in->headers[i - n].value, vl = in->headers[i - n].value_len;
     uint32_t k32 = (uint32_t)kl, v32 = (uint32_t)vl;
     memcpy(sizes + i * 8, &k32, 4);
     memcpy(sizes + i * 8 + 4, &v32, 4);
     memcpy(data, k, kl);
     data[kl] = 0;
     data += kl + 1;
-    memcpy(data, v, vl);
+    if (vl) memcpy(data, v, vl);
     data[vl] = 0;
     data += vl + 1;
   }
   return (u32)give(p, buf, len, ptr_out, size_out); /* may trap: buf stays owned by p */
+}
+
+/*
+ * A change to the request the gate asks for (replace: value set; remove: value NULL), recorded in
+ * the request and handed to the host with the CONTINUE decision. A later change of the same header
+ * replaces an earlier one.
+ */
+static u32 record_request_change(struct paygress *p, u32 map, u32 kptr, u32 klen, const uint8_t *v, u32 vlen) {
+  struct paygress_request *r = p->current;
+  if (map != MAP_REQUEST_HEADERS || !r || (p->phase != PH_REQUEST_HEADERS && p->phase != PH_CALL_RESPONSE)) return WR_BAD_ARGUMENT;
+  const uint8_t *k = gptr(p, kptr, klen);
+  if (!k) return WR_INVALID_MEMORY_ACCESS;
+  char *kc = pg_arena_dup(&r->ch_arena, k, klen);
+  char *vc = v ? pg_arena_dup(&r->ch_arena, v, vlen) : NULL;
+  if (!kc || (v && !vc)) return WR_INTERNAL_FAILURE;
+  for (size_t i = 0; i < r->nch; i++) {
+    if (name_is((const uint8_t *)kc, klen, r->ch[i].name, r->ch[i].name_len)) {
+      r->ch[i] = (paygress_header){kc, klen, vc, v ? vlen : 0};
+      return WR_OK;
+    }
+  }
+  if (r->nch == r->capch) {
+    size_t cap = r->capch ? r->capch * 2 : 4;
+    paygress_header *nb = realloc(r->ch, cap * sizeof *nb);
+    if (!nb) return WR_INTERNAL_FAILURE;
+    r->ch = nb;
+    r->capch = cap;
+  }
+  r->ch[r->nch++] = (paygress_header){kc, klen, vc, v ? vlen : 0};
+  return WR_OK;
+}
+
+/* proxy_replace_header_map_value(map, key, value): request headers only (see record_request_change). */
+u32 Z_envZ_proxy_replace_header_map_value(struct Z_env_instance_t *env, u32 map, u32 kptr, u32 klen, u32 vptr, u32 vlen) {
+  struct paygress *p = env->p;
+  const uint8_t *v = gptr(p, vptr, vlen);
+  if (!v) return WR_INVALID_MEMORY_ACCESS;
+  return record_request_change(p, map, kptr, klen, v, vlen);
+}
+
+/* proxy_remove_header_map_value(map, key): request headers only (see record_request_change). */
+u32 Z_envZ_proxy_remove_header_map_value(struct Z_env_instance_t *env, u32 map, u32 kptr, u32 klen) {
+  return record_request_change(env->p, map, kptr, klen, NULL, 0);
 }
 
 u32 Z_envZ_proxy_add_header_map_value(struct Z_env_instance_t *env, u32 map, u32 kptr, u32 klen, u32 vptr, u32 vlen) {

@@ -112,6 +112,9 @@ struct paygress_request {
   paygress_header *rh;  /* response headers to add */
   size_t nrh, caprh;
   pg_arena rh_arena;
+  paygress_header *ch;  /* request changes (proxy_replace/remove_header_map_value) */
+  size_t nch, capch;
+  pg_arena ch_arena;
 };
 
 struct paygress {

@@ -59,8 +59,9 @@
  * that takes the same request (decisions, response headers) or the same instance (events).
  *
  * Limits enforced by the host side: shared-data keys <= 256 bytes and values <= 256 bytes; metric
- * names <= 255 bytes; at most 1024 shared-data keys and 1024 metrics per shared store by default
- * (paygress_shared_create's arguments), 256 keys and 1024 metrics in an instance's private store.
+ * names <= 255 bytes; at most 2048 shared-data keys and 1024 metrics per shared store by default
+ * (paygress_shared_create's arguments), 1024 keys and 1024 metrics in an instance's private store.
+ * The gate uses one key per keyset and earnings lane and up to 512 for its payment records.
  * A full metrics table drops new metric names (the module keeps running); on a full shared-data
  * table proxy_set_shared_data answers InternalFailure for new keys (the gate needs one key per
  * keyset and earnings lane).
@@ -98,22 +99,22 @@ typedef struct paygress_header {
 
 /**
  * What the gate reads from a request. `path` is the request target as received (query string
- * included); `authority` the Host header (or HTTP/2 :authority); `scheme` "http" or "https".
- * Header fields are the raw values of X-Cashu, Authorization, X-Paygress-Pass and Cookie; NULL
- * when the request has no such header. `extra` may carry any other request header (lower-case
- * names) should a future module ask for one; it may be NULL.
+ * included; the raw bytes, not decoded: NGINX $request_uri, Go r.RequestURI); `authority` the host
+ * the proxy routes on (NGINX $host, HTTP/2 :authority, else Host); `scheme` "http" or "https".
+ * `headers` are the request's headers as received: names in any case, a repeated header as
+ * separate entries. Pass at least every X-Cashu, Authorization, X-Paygress-Pass and Cookie header
+ * (the gate decides which counts, refuses conflicting duplicates, and names the ones to strip);
+ * passing all headers is fine. A `host` entry is compared with `authority` (they must name the
+ * same host), so leave it out where the proxy itself chose `authority` (NGINX $host for an
+ * absolute-form request line).
  */
 typedef struct paygress_request_info {
   const char *method;        size_t method_len;
   const char *path;          size_t path_len;
   const char *authority;     size_t authority_len;
   const char *scheme;        size_t scheme_len;
-  const char *x_cashu;       size_t x_cashu_len;
-  const char *authorization; size_t authorization_len;
-  const char *pass;          size_t pass_len;
-  const char *cookie;        size_t cookie_len;
-  const paygress_header *extra;
-  size_t extra_count;
+  const paygress_header *headers;
+  size_t header_count;
 } paygress_request_info;
 
 enum paygress_decision_kind {
@@ -151,6 +152,17 @@ typedef struct paygress_decision {
   uint32_t timeout_ms;
   /* RESPOND produced by the library itself (guest trap, misuse): 1; produced by the gate: 0. */
   int internal_error;
+  /* CONTINUE only: what the host must change in the request before forwarding it, in order.
+   *   name ":path", value V   forward V as the request target (the canonical path the gate priced,
+   *                           percent-encoded, and the query as received) instead of `path`;
+   *   name N, value V         replace every value of header N with V (the Cookie header without
+   *                           the pass cookie);
+   *   name N, value NULL      remove every value of header N (X-Cashu, X-Paygress-Pass, an
+   *                           Authorization carrying a token or pass).
+   * Payment credentials must not reach the upstream, and the upstream must receive exactly the
+   * path that was priced: a host that cannot apply a change must refuse the request. */
+  const paygress_header *request_changes;
+  size_t request_change_count;
 } paygress_decision;
 
 enum paygress_event_kind {
@@ -208,7 +220,7 @@ PAYGRESS_API void paygress_free(void *p);
  * Creates a store in anonymous shared memory (MAP_SHARED) with a process-shared robust mutex.
  * Create it BEFORE fork() to share it with child processes (NGINX: in init_by_lua, which runs in
  * the master; workers inherit the mapping). `kv_capacity` and `metric_capacity` are the numbers of
- * shared-data keys and metrics it can hold (0 = 1024 each).
+ * shared-data keys and metrics it can hold (0 = 2048 keys, 1024 metrics).
  * Returns the store, or NULL (errno set) when mmap or the mutex set-up fails.
  */
 PAYGRESS_API paygress_shared *paygress_shared_create(uint32_t kv_capacity, uint32_t metric_capacity);

@@ -258,7 +258,7 @@ PAYGRESS_API paygress *paygress_create(const char *config, size_t config_len, co
   if (opts->shared) {
     p->store = opts->shared;
   } else {
-    p->store = pg_store_private(256, 1024);
+    p->store = pg_store_private(1024, 1024);
     if (!p->store) goto oom;
     p->own_store = true;
   }
@@ -287,7 +287,9 @@ oom:
 static void request_free(struct paygress_request *r) {
   pg_arena_free(&r->arena);
   pg_arena_free(&r->rh_arena);
+  pg_arena_free(&r->ch_arena);
   free(r->rh);
+  free(r->ch);
   free(r);
 }
 
@@ -383,6 +385,8 @@ static const paygress_decision *decide(struct paygress_request *r, bool continue
   if (continued_by_status || r->continue_called) {
     memset(&r->d, 0, sizeof r->d);
     r->d.kind = PAYGRESS_CONTINUE;
+    r->d.request_changes = r->nch ? r->ch : NULL;
+    r->d.request_change_count = r->nch;
     r->continued = true;
     return &r->d;
   }
@@ -421,11 +425,7 @@ PAYGRESS_API const paygress_decision *paygress_request_headers(paygress_request 
     n += info->path != NULL;
     n += info->authority != NULL;
     n += info->scheme != NULL;
-    n += info->x_cashu != NULL;
-    n += info->authorization != NULL;
-    n += info->pass != NULL;
-    n += info->cookie != NULL;
-    n += (uint32_t)info->extra_count;
+    n += info->headers ? (uint32_t)info->header_count : 0;
     uint32_t status = 1;
     wasm_rt_trap_t t = g_request_headers(p, r, n, &status);
     r->info = NULL;

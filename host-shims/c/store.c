@@ -22,7 +22,8 @@
 #include "internal.h"
 
 #define PG_MAGIC 0x31475950u /* "PYG1" */
-#define DEFAULT_CAPACITY 1024u
+#define DEFAULT_KV_CAPACITY 2048u
+#define DEFAULT_METRIC_CAPACITY 1024u
 #define MAX_CAPACITY (1u << 20)
 
 typedef struct pg_kv {
@@ -81,8 +82,8 @@ static size_t layout(uint32_t kv_cap, uint32_t m_cap, size_t *kv_off, size_t *m_
 }
 
 static paygress_shared *store_new(uint32_t kv_cap, uint32_t m_cap, bool shared) {
-  if (kv_cap == 0) kv_cap = DEFAULT_CAPACITY;
-  if (m_cap == 0) m_cap = DEFAULT_CAPACITY;
+  if (kv_cap == 0) kv_cap = DEFAULT_KV_CAPACITY;
+  if (m_cap == 0) m_cap = DEFAULT_METRIC_CAPACITY;
   if (kv_cap > MAX_CAPACITY || m_cap > MAX_CAPACITY) {
     errno = EINVAL;
     return NULL;

@@ -9,6 +9,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime"
 	"strings"
@@ -169,6 +170,7 @@ func (a *Answer) Write(w http.ResponseWriter) {
 
 // Exchange is one request going through the gate. Finish it exactly once.
 type Exchange struct {
+	changes  []Change
 	g        *Gate
 	in       *instance
 	req      reqHandle
@@ -227,6 +229,33 @@ func (g *Gate) check(ctx context.Context, info *RequestInfo, ex *Exchange) *Answ
 			a.Header.Add(h.Name, h.Value)
 		}
 		return a
+	}
+	ex.changes = d.changes
+	return nil
+}
+
+// Changes are what must change in an allowed request before it goes upstream: the payment
+// credentials removed, the canonical path the gate priced. ApplyChanges does it for an
+// *http.Request; a host that forwards otherwise must apply them itself, or refuse the request.
+func (e *Exchange) Changes() []Change { return e.changes }
+
+// ApplyChanges applies Changes() to r: headers removed or replaced, and a ":path" change sets
+// r.URL (Path, RawPath, RawQuery) and r.RequestURI to the canonical target.
+func (e *Exchange) ApplyChanges(r *http.Request) error {
+	for _, c := range e.changes {
+		switch {
+		case c.Name == ":path":
+			u, err := url.ParseRequestURI(c.Value)
+			if err != nil {
+				return fmt.Errorf("paygress: the canonical path %q does not parse: %w", c.Value, err)
+			}
+			r.URL.Path, r.URL.RawPath, r.URL.RawQuery = u.Path, u.RawPath, u.RawQuery
+			r.RequestURI = c.Value
+		case c.Remove:
+			r.Header.Del(c.Name)
+		default:
+			r.Header.Set(c.Name, c.Value)
+		}
 	}
 	return nil
 }

@@ -5,82 +5,37 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 )
 
 // InfoFromRequest reads what the gate needs from a request received by this server.
 func InfoFromRequest(r *http.Request) *RequestInfo {
-	info := &RequestInfo{Method: r.Method, Path: r.RequestURI, Authority: r.Host, Scheme: "http"}
+	info := &RequestInfo{}
+	fillInfo(info, r)
+	return info
+}
+
+// fillInfo reads the request into info (reusing info.Headers' storage).
+func fillInfo(info *RequestInfo, r *http.Request) {
+	*info = RequestInfo{Method: r.Method, Path: r.RequestURI, Authority: r.Host, Scheme: "http", Headers: info.Headers[:0]}
 	if info.Path == "" {
 		info.Path = r.URL.RequestURI()
 	}
 	if r.TLS != nil {
 		info.Scheme = "https"
 	}
-	info.XCashu = headerPtr(r.Header, "X-Cashu")
-	info.Authorization = headerPtr(r.Header, "Authorization")
-	info.Pass = headerPtr(r.Header, "X-Paygress-Pass")
-	info.Cookie = headerPtr(r.Header, "Cookie")
-	return info
-}
-
-// headerPtr is the header's value (several values joined as one Cookie header would be), or nil.
-func headerPtr(h http.Header, name string) *string {
-	v, ok := h[name]
-	if !ok || len(v) == 0 {
-		return nil
-	}
-	s := v[0]
-	if len(v) > 1 {
-		sep := ", "
-		if name == "Cookie" {
-			sep = "; "
-		}
-		s = strings.Join(v, sep)
-	}
-	return &s
+	info.AddPaymentHeaders(r.Header)
 }
 
 // mwState is what the middleware needs per request, pooled: the request info (with room for the
-// header values it points to), the exchange and the response writer.
+// headers it carries), the exchange and the response writer.
 type mwState struct {
-	info                        RequestInfo
-	xcashu, authorization, pass string
-	cookie                      string
-	ex                          Exchange
-	rw                          responseWriter
+	info RequestInfo
+	ex   Exchange
+	rw   responseWriter
 }
 
-var mwPool = sync.Pool{New: func() any { return new(mwState) }}
-
-// fill reads the request into st.info without allocating (for one value per header).
-func (st *mwState) fill(r *http.Request) {
-	in := &st.info
-	*in = RequestInfo{Method: r.Method, Path: r.RequestURI, Authority: r.Host, Scheme: "http"}
-	if in.Path == "" {
-		in.Path = r.URL.RequestURI()
-	}
-	if r.TLS != nil {
-		in.Scheme = "https"
-	}
-	set := func(dst *string, name string) *string {
-		v, ok := r.Header[name]
-		if !ok || len(v) == 0 {
-			return nil
-		}
-		if len(v) == 1 {
-			*dst = v[0]
-		} else {
-			*dst = *headerPtr(r.Header, name)
-		}
-		return dst
-	}
-	in.XCashu = set(&st.xcashu, "X-Cashu")
-	in.Authorization = set(&st.authorization, "Authorization")
-	in.Pass = set(&st.pass, "X-Paygress-Pass")
-	in.Cookie = set(&st.cookie, "Cookie")
-}
+var mwPool = sync.Pool{New: func() any { return &mwState{info: RequestInfo{Headers: make([]Header, 0, 4)}} }}
 
 // Middleware puts the gate in front of next: unpaid requests get the gate's answer (402, 400,
 // 503); paid ones (a token redeemed at the mint, or a valid pass) reach next, and after a payment
@@ -88,8 +43,14 @@ func (st *mwState) fill(r *http.Request) {
 func (g *Gate) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := mwPool.Get().(*mwState)
-		st.fill(r)
+		fillInfo(&st.info, r)
 		answer := g.check(r.Context(), &st.info, &st.ex)
+		if answer == nil {
+			if err := st.ex.ApplyChanges(r); err != nil {
+				answer = &Answer{Status: http.StatusBadRequest, Header: http.Header{"Content-Type": {"application/json"}},
+					Body: []byte(`{"error":"bad_request_target","message":"the request target cannot be forwarded as priced"}`)}
+			}
+		}
 		if answer != nil {
 			st.ex.Finish()
 			answer.Write(w)
@@ -107,7 +68,10 @@ func (g *Gate) Middleware(next http.Handler) http.Handler {
 }
 
 func (st *mwState) release() {
+	clear(st.info.Headers) // drop the references to this request's header values
+	h := st.info.Headers[:0]
 	*st = mwState{}
+	st.info.Headers = h
 	mwPool.Put(st)
 }
 

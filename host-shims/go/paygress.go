@@ -25,9 +25,12 @@ package paygress
 // One crossing per phase: these helpers combine what Go would otherwise do in several cgo calls.
 // Out-parameters live in a per-instance scratch struct in C memory (so no Go variable escapes to
 // the heap for a cgo call). Strings come in one Go byte buffer (no Go pointers inside, used only
-// during the call) with their lengths in s->lens; a negative length means "header absent".
+// during the call) with their lengths in s->lens: method, path, authority, scheme (a negative
+// length means "absent"), then a name and a value per header (s->nh headers, at most PG_MAXH).
+#define PG_MAXH 32
 typedef struct pg_scratch {
-  long long lens[8];
+  long long lens[4 + 2 * PG_MAXH];
+  size_t nh;
   paygress_request *req;
   const paygress_event *ev;
   size_t nev;
@@ -36,25 +39,27 @@ typedef struct pg_scratch {
 
 static const paygress_decision *pg_begin(paygress *p, pg_scratch *s, const char *buf) {
   const long long *lens = s->lens;
-  paygress_request **out = &s->req;
-  const paygress_event **ev = &s->ev;
-  size_t *nev = &s->nev;
-  const char *f[8];
-  size_t n[8];
+  const char *f[4];
+  size_t n[4];
   size_t off = 0;
-  for (int i = 0; i < 8; i++) {
+  for (int i = 0; i < 4; i++) {
     if (lens[i] < 0) { f[i] = NULL; n[i] = 0; continue; }
     f[i] = buf + off; n[i] = (size_t)lens[i]; off += n[i];
   }
-  paygress_request_info in = {
-    f[0], n[0], f[1], n[1], f[2], n[2], f[3], n[3], f[4], n[4], f[5], n[5], f[6], n[6], f[7], n[7], NULL, 0,
-  };
+  paygress_header h[PG_MAXH];
+  size_t nh = s->nh < PG_MAXH ? s->nh : PG_MAXH;
+  for (size_t i = 0; i < nh; i++) {
+    size_t kl = (size_t)lens[4 + 2 * i], vl = (size_t)lens[5 + 2 * i];
+    h[i].name = buf + off; h[i].name_len = kl; off += kl;
+    h[i].value = buf + off; h[i].value_len = vl; off += vl;
+  }
+  paygress_request_info in = { f[0], n[0], f[1], n[1], f[2], n[2], f[3], n[3], h, nh };
   paygress_request *r = paygress_request_new(p);
-  *out = r;
-  *nev = 0;
+  s->req = r;
+  s->nev = 0;
   if (!r) return NULL;
   const paygress_decision *d = paygress_request_headers(r, &in);
-  *ev = paygress_events(p, nev);
+  s->ev = paygress_events(p, &s->nev);
   return d;
 }
 
@@ -234,11 +239,32 @@ func (in *instance) destroy() {
 // reqHandle is a request of the C API (used by gate.go, which has no cgo preamble).
 type reqHandle = *C.paygress_request
 
-// RequestInfo is what the gate reads from a request. A nil pointer means the header is absent.
+// RequestInfo is what the gate reads from a request: the request target as received (raw, query
+// included), the host the server routes on, and the headers the gate decides on — every value of
+// X-Cashu, Authorization, X-Paygress-Pass and Cookie (AddPaymentHeaders collects them).
 type RequestInfo struct {
 	Method, Path, Authority, Scheme string
-	XCashu, Authorization, Pass     *string
-	Cookie                          *string
+	Headers                         []Header
+}
+
+// paymentHeaders are the request headers the gate reads (canonical names).
+var paymentHeaders = [...]string{"X-Cashu", "Authorization", "X-Paygress-Pass", "Cookie"}
+
+// AddPaymentHeaders appends every value of the headers the gate reads to info.Headers.
+func (info *RequestInfo) AddPaymentHeaders(h map[string][]string) {
+	for _, name := range paymentHeaders {
+		for _, v := range h[name] {
+			info.Headers = append(info.Headers, Header{name, v})
+		}
+	}
+}
+
+// Change is a change the gate asks for before the request goes upstream: Name ":path" with the
+// target to forward (the canonical path, encoded, and the query), a header to replace (Value), or
+// with Remove a header to delete.
+type Change struct {
+	Name, Value string
+	Remove      bool
 }
 
 // decision is a copy of a C decision in Go memory.
@@ -253,6 +279,7 @@ type decision struct {
 	authority string
 	timeoutMs int
 	internal  bool
+	changes   []Change
 }
 
 func str(p *C.char, n C.size_t) string {
@@ -265,6 +292,13 @@ func str(p *C.char, n C.size_t) string {
 func copyDecision(d *C.paygress_decision) decision {
 	out := decision{kind: int(d.kind), status: int(d.status), internal: d.internal_error != 0}
 	if d.kind == kindContinue {
+		if d.request_change_count > 0 {
+			cs := unsafe.Slice(d.request_changes, int(d.request_change_count))
+			out.changes = make([]Change, len(cs))
+			for i := range cs {
+				out.changes[i] = Change{Name: str(cs[i].name, cs[i].name_len), Value: str(cs[i].value, cs[i].value_len), Remove: cs[i].value == nil}
+			}
+		}
 		return out
 	}
 	if d.header_count > 0 {
@@ -291,7 +325,7 @@ func copyDecision(d *C.paygress_decision) decision {
 func (in *instance) begin(info *RequestInfo) (*C.paygress_request, decision, []Event) {
 	s := in.s
 	b := in.buf[:0]
-	fields := [8]*string{&info.Method, &info.Path, &info.Authority, nil, info.XCashu, info.Authorization, info.Pass, info.Cookie}
+	fields := [4]*string{&info.Method, &info.Path, &info.Authority, nil}
 	if info.Scheme != "" {
 		fields[3] = &info.Scheme
 	}
@@ -302,6 +336,18 @@ func (in *instance) begin(info *RequestInfo) (*C.paygress_request, decision, []E
 		}
 		s.lens[i] = C.longlong(len(*f))
 		b = append(b, *f...)
+	}
+	if len(info.Headers) > C.PG_MAXH {
+		return nil, decision{kind: kindRespond, status: 431, internal: false,
+			headers: []Header{{"content-type", "application/json"}},
+			body:    []byte(`{"error":"bad_payment_header","message":"too many payment headers (X-Cashu, Authorization, X-Paygress-Pass, Cookie)"}`)}, nil
+	}
+	s.nh = C.size_t(len(info.Headers))
+	for i, h := range info.Headers {
+		s.lens[4+2*i] = C.longlong(len(h.Name))
+		s.lens[5+2*i] = C.longlong(len(h.Value))
+		b = append(b, h.Name...)
+		b = append(b, h.Value...)
 	}
 	in.buf = b
 	var bp *C.char

@@ -161,7 +161,7 @@ func TestMiddleware(t *testing.T) {
 	if w.Code != 200 {
 		t.Fatalf("payment: %d %s", w.Code, w.Body.String())
 	}
-	if got := w.Header().Get("X-Paygress-Receipt"); got != "paid=10; fee=1; change=5; unit=sat" {
+	if got := w.Header().Get("X-Paygress-Receipt"); got != "amount=16; fee=1; earned=10; change=5; unit=sat; route=paid" {
 		t.Fatalf("receipt %q", got)
 	}
 	if !strings.HasPrefix(w.Header().Get("X-Cashu-Change"), "cashuB") || !strings.HasPrefix(w.Header().Get("Set-Cookie"), "paygress_pass=") {
@@ -186,6 +186,43 @@ func TestMiddleware(t *testing.T) {
 	}
 }
 
+// The upstream receives the canonical path that was priced and none of the payment credentials.
+func TestCredentialsStrippedCanonicalPath(t *testing.T) {
+	f := loadFixtures(t)
+	g := f.gate(t, 1)
+	var seen *http.Request
+	h := g.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen = r.Clone(r.Context()) }))
+	r := httptest.NewRequest("GET", "//%61rticle/x?q=%2e", nil)
+	r.Header.Set("X-Cashu", f.token(t))
+	r.Header.Set("Authorization", "Basic dTpw")
+	r.Header.Set("Cookie", "theme=dark; paygress_pass=old")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != 200 || seen == nil {
+		t.Fatalf("payment: %d %s", w.Code, w.Body.String())
+	}
+	if seen.URL.Path != "/article/x" || seen.URL.RawQuery != "q=%2e" || seen.RequestURI != "/article/x?q=%2e" {
+		t.Fatalf("forwarded %q %q %q", seen.URL.Path, seen.URL.RawQuery, seen.RequestURI)
+	}
+	if seen.Header.Get("X-Cashu") != "" || seen.Header.Get("Authorization") != "Basic dTpw" || seen.Header.Get("Cookie") != "theme=dark" {
+		t.Fatalf("forwarded headers %v", seen.Header)
+	}
+	pass := w.Header().Get("X-Paygress-Pass")
+	seen = nil
+	r = httptest.NewRequest("GET", "/article", nil)
+	r.Header.Set("Authorization", "Bearer "+pass)
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	if seen == nil || seen.Header.Get("Authorization") != "" {
+		t.Fatalf("a pass in Authorization must not reach the upstream: %v", seen)
+	}
+	seen = nil
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/free/..%2Farticle", nil))
+	if w.Code != 400 || seen != nil {
+		t.Fatalf("an encoded slash must be refused: %d", w.Code)
+	}
+}
+
 // A client that leaves while the gate asks the mint gets no swap: its token stays unspent.
 func TestClientGone(t *testing.T) {
 	f := loadFixtures(t)
@@ -203,7 +240,7 @@ func TestClientGone(t *testing.T) {
 	f.hook.Store(&hook)
 	defer f.hook.Store(nil)
 	tok := f.token(t)
-	ex, a := g.CheckContext(ctx, &RequestInfo{Method: "GET", Path: "/article", Authority: "shop.test", XCashu: &tok})
+	ex, a := g.CheckContext(ctx, &RequestInfo{Method: "GET", Path: "/article", Authority: "shop.test", Headers: []Header{{"X-Cashu", tok}}})
 	if a == nil || a.Status != 499 || !ex.ClientGone() {
 		t.Fatalf("want 499 and ClientGone, got %+v", a)
 	}
@@ -212,7 +249,7 @@ func TestClientGone(t *testing.T) {
 		t.Fatal("a swap was started for a client that left")
 	}
 	// The same token still pays for a client that stays.
-	ex, a = g.Check(&RequestInfo{Method: "GET", Path: "/article", Authority: "shop.test", XCashu: &tok})
+	ex, a = g.Check(&RequestInfo{Method: "GET", Path: "/article", Authority: "shop.test", Headers: []Header{{"X-Cashu", tok}}})
 	if a != nil {
 		t.Fatalf("payment after the abandoned attempt: %d %s", a.Status, a.Body)
 	}
@@ -323,7 +360,7 @@ func BenchmarkCheckPass(b *testing.B) {
 	f := loadFixtures(b)
 	g := f.gate(b, 1)
 	pass := f.pay(b, g.Middleware(upstream))
-	info := &RequestInfo{Method: "GET", Path: "/article", Authority: "shop.test", Scheme: "http", Pass: &pass}
+	info := &RequestInfo{Method: "GET", Path: "/article", Authority: "shop.test", Scheme: "http", Headers: []Header{{"X-Paygress-Pass", pass}}}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

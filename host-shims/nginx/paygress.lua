@@ -44,11 +44,7 @@ typedef struct paygress_request_info {
   const char *path; size_t path_len;
   const char *authority; size_t authority_len;
   const char *scheme; size_t scheme_len;
-  const char *x_cashu; size_t x_cashu_len;
-  const char *authorization; size_t authorization_len;
-  const char *pass; size_t pass_len;
-  const char *cookie; size_t cookie_len;
-  const paygress_header *extra; size_t extra_count;
+  const paygress_header *headers; size_t header_count;
 } paygress_request_info;
 typedef struct paygress_decision {
   int kind; uint32_t status;
@@ -59,6 +55,7 @@ typedef struct paygress_decision {
   const char *path; size_t path_len;
   const char *authority; size_t authority_len;
   uint32_t timeout_ms; int internal_error;
+  const paygress_header *request_changes; size_t request_change_count;
 } paygress_decision;
 typedef struct paygress_event {
   int kind; int level;
@@ -105,6 +102,8 @@ local opts_g = {}
 local clusters = {}
 local open = {}      -- open requests of this worker: [request cdata] = start time (leak sweep)
 local info = ffi.new("paygress_request_info")
+local MAX_HEADERS = 32
+local hdrs = ffi.new("paygress_header[?]", MAX_HEADERS)
 local size_box = ffi.new("size_t[1]")
 local err_box = ffi.new("char*[1]")
 
@@ -381,6 +380,30 @@ local function respond(d)
   return ngx.exit(ngx.HTTP_OK)
 end
 
+local PAYMENT_HEADERS = { "x-cashu", "authorization", "x-paygress-pass", "cookie" }
+
+--- Applies what the gate asks to change before the request goes upstream: the payment credentials
+--- removed, the Cookie header without the pass cookie, the canonical path that was priced.
+local function apply_changes(d)
+  for i = 0, tonumber(d.request_change_count) - 1 do
+    local c = d.request_changes[i]
+    local name = ffi_string(c.name, c.name_len)
+    if name == ":path" then
+      -- The canonical target, percent-encoded, with the query as received. set_uri takes the
+      -- decoded path (NGINX escapes it again when proxying); the query is set as is.
+      local target = ffi_string(c.value, c.value_len)
+      local q = target:find("?", 1, true)
+      local p = q and target:sub(1, q - 1) or target
+      ngx.req.set_uri(ngx.unescape_uri(p), false, true)
+      if q then ngx.req.set_uri_args(target:sub(q + 1)) end
+    elseif c.value == nil then
+      ngx.req.clear_header(name)
+    else
+      ngx.req.set_header(name, ffi_string(c.value, c.value_len))
+    end
+  end
+end
+
 local function client_gone()
   ngx.ctx.paygress_gone = true
 end
@@ -402,17 +425,44 @@ function M.access()
   if req == nil then return ngx.exit(ngx.HTTP_INTERNAL_SERVER_ERROR) end
   ctx.paygress = req
   open[req] = ngx.now()
-  local method, path, host, scheme = var.request_method, var.request_uri, var.http_host or var.host, var.scheme
-  local x_cashu, authorization, pass, cookie = var.http_x_cashu, var.http_authorization, var.http_x_paygress_pass, var.http_cookie
-  -- Lua strings assigned to const char* fields: valid while these locals hold them (the call).
-  info.method, info.method_len = method, method and #method or 0
-  info.path, info.path_len = path, path and #path or 0
-  info.authority, info.authority_len = host, host and #host or 0
-  info.scheme, info.scheme_len = scheme, scheme and #scheme or 0
-  info.x_cashu, info.x_cashu_len = x_cashu, x_cashu and #x_cashu or 0
-  info.authorization, info.authorization_len = authorization, authorization and #authorization or 0
-  info.pass, info.pass_len = pass, pass and #pass or 0
-  info.cookie, info.cookie_len = cookie, cookie and #cookie or 0
+  -- The raw request target, and the host NGINX routes on ($host: the absolute-form URI's host
+  -- wins over a client's Host header); no "host" header is passed, so the two are not compared.
+  local method, path, host, scheme = var.request_method, var.request_uri, var.host, var.scheme
+  info.method, info.method_len = method, #method
+  info.path, info.path_len = path, #path
+  info.authority, info.authority_len = host, #host
+  info.scheme, info.scheme_len = scheme, #scheme
+  -- The headers the gate decides on, every value of each. A request carrying a token (the payment
+  -- path) gets them all from ngx.req.get_headers(); the pass path reads the variables (the first
+  -- X-Paygress-Pass value; NGINX joins several Cookie headers into $http_cookie).
+  local keep = { } -- the Lua strings the C struct points to, alive through the call
+  local n = 0
+  local function add(name, value)
+    if n >= MAX_HEADERS then return end
+    keep[#keep + 1] = value
+    hdrs[n].name, hdrs[n].name_len = name, #name
+    hdrs[n].value, hdrs[n].value_len = value, #value
+    n = n + 1
+  end
+  if var.http_x_cashu or var.http_authorization then
+    local all = ngx.req.get_headers(200, true)
+    for _, name in ipairs(PAYMENT_HEADERS) do
+      for k, v in pairs(all) do
+        if k:lower() == name then
+          if type(v) == "table" then
+            for _, x in ipairs(v) do add(name, x) end
+          else
+            add(name, v)
+          end
+        end
+      end
+    end
+  else
+    local pass, cookie = var.http_x_paygress_pass, var.http_cookie
+    if pass then add("x-paygress-pass", pass) end
+    if cookie then add("cookie", cookie) end
+  end
+  info.headers, info.header_count = hdrs, n
   local d = lib.paygress_request_headers(req, info)
   drain_events()
   if d.kind == CALL then pcall(ngx.on_abort, client_gone) end -- errors when lua_check_client_abort is off
@@ -438,6 +488,8 @@ function M.access()
     ctx.paygress_local = true
     return respond(d)
   end
+  local _ = keep
+  apply_changes(d)
 end
 
 --- header_filter_by_lua*: adds the pass, change and receipt to the upstream's response after a

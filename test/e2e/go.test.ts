@@ -70,19 +70,25 @@ describe("forward-auth behind NGINX auth_request: refusals handed over, payments
       auth_request_set $paygress_change $upstream_http_x_paygress_add_x_cashu_change;
       auth_request_set $paygress_receipt $upstream_http_x_paygress_add_x_paygress_receipt;
       auth_request_set $paygress_cookie $upstream_http_set_cookie;
+      auth_request_set $paygress_target $upstream_http_x_paygress_forward_path;
+      auth_request_set $paygress_authorization $upstream_http_x_paygress_forward_authorization;
+      auth_request_set $paygress_cookies $upstream_http_x_paygress_forward_cookie;
       add_header X-Paygress-Pass $paygress_pass;
       add_header X-Cashu-Change $paygress_change;
       add_header X-Paygress-Receipt $paygress_receipt;
       add_header Set-Cookie $paygress_cookie;
       error_page 401 = @paygress_refused;
-      proxy_pass http://127.0.0.1:${backend.port};
+      proxy_set_header X-Cashu "";
+      proxy_set_header X-Paygress-Pass "";
+      proxy_set_header Authorization $paygress_authorization;
+      proxy_set_header Cookie $paygress_cookies;
+      proxy_pass http://127.0.0.1:${backend.port}$paygress_target;
     }
     location = /_paygress_auth {
       internal;
-      proxy_pass http://${authHost}/;
+      proxy_pass http://${authHost}/_paygress/nginx;
       proxy_pass_request_body off;
       proxy_set_header Content-Length "";
-      proxy_set_header X-Paygress-Auth-Request nginx;
       proxy_set_header X-Forwarded-Method $request_method;
       proxy_set_header X-Forwarded-Uri $request_uri;
       proxy_set_header X-Forwarded-Host $host;
@@ -110,7 +116,7 @@ describe("forward-auth behind NGINX auth_request: refusals handed over, payments
     const r = await fetch(`${nginx.url}/article`, { headers: { "X-Cashu": wallet.encodeB(await wallet.mint(16)) } });
     assert.equal(r.status, 200, await r.clone().text());
     assert.match(r.headers.get("x-paygress-pass") ?? "", /^p1\.k1\./);
-    assert.equal(r.headers.get("x-paygress-receipt"), "paid=10; fee=0; change=6; unit=sat");
+    assert.equal(r.headers.get("x-paygress-receipt"), "amount=16; fee=0; earned=10; change=6; unit=sat; route=paid");
     assert.match(r.headers.get("x-cashu-change") ?? "", /^cashuB/);
     assert.match(r.headers.get("set-cookie") ?? "", /^paygress_pass=p1\./);
     const pass = r.headers.get("x-paygress-pass")!;

@@ -19,6 +19,8 @@ import { EARNINGS_SEED, OPERATOR_PRIVKEY, OPERATOR_PUBKEY, PASS_KEY, pluginConfi
 import { collect } from "../../tools/paygress-collect.ts";
 
 export const PRICE = 10;
+/** What the 402 asks: the price plus the fee allowance at the scenario mint (100 ppk: one proof per bit of 11 costs 1). */
+export const ADVERTISED = 11;
 export const MINT_TIMEOUT_MS = 1500;
 
 /** A running proxy with Paygress in front of the backend. */
@@ -96,13 +98,14 @@ describe(`payment scenarios: ${hostName}, real mint, cashu-ts wallet`, () => {
     const creq = r.headers.get("x-cashu") ?? "";
     assert.match(creq, /^creqA/);
     const pr = decodePaymentRequest(creq);
-    assert.equal(Number(pr.amount), PRICE);
+    assert.equal(Number(pr.amount), ADVERTISED);
     assert.equal(pr.unit, "sat");
     assert.deepEqual(pr.mints, [mint.url]);
     const body = await r.json();
-    assert.equal(body.amount, PRICE);
+    assert.equal(body.amount, ADVERTISED);
+    assert.equal(body.route, "paid");
     assert.equal(body.payment_request, creq);
-    assert.equal(Number(decodePaymentRequest(body.payment_request_creqb).amount), PRICE);
+    assert.equal(Number(decodePaymentRequest(body.payment_request_creqb).amount), ADVERTISED);
     assert.equal(backend.requests.length, 0);
   });
 
@@ -120,7 +123,7 @@ describe(`payment scenarios: ${hostName}, real mint, cashu-ts wallet`, () => {
     pass = r.headers.get("x-paygress-pass") ?? "";
     assert.match(pass, /^p1\.k1\.\d+\.paid\./);
     assert.match(r.headers.get("set-cookie") ?? "", /^paygress_pass=p1\./);
-    assert.equal(r.headers.get("x-paygress-receipt"), "paid=10; fee=1; change=5; unit=sat");
+    assert.equal(r.headers.get("x-paygress-receipt"), "amount=16; fee=1; earned=10; change=5; unit=sat; route=paid");
     const change = r.headers.get("x-cashu-change") ?? "";
     const decoded = getDecodedToken(change, []);
     assert.equal(sum(decoded.proofs), 5);

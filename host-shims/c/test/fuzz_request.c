@@ -80,10 +80,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   in.scheme = "http", in.scheme_len = 4;
   in.path = n > 0 && flen[0] ? field[0] : "/article";
   in.path_len = n > 0 && flen[0] ? flen[0] : 8;
-  if (n > 1) in.x_cashu = field[1], in.x_cashu_len = flen[1];
-  if (n > 2 && flen[2]) in.authorization = field[2], in.authorization_len = flen[2];
-  if (n > 3 && flen[3]) in.pass = field[3], in.pass_len = flen[3];
-  if (n > 4 && flen[4]) in.cookie = field[4], in.cookie_len = flen[4];
+  static const char *const names[] = {"x-cashu", "authorization", "x-paygress-pass", "cookie"};
+  paygress_header hdr[4];
+  size_t nh = 0;
+  for (size_t f = 1; f <= 4 && f < n; f++) {
+    if (f > 1 && flen[f] == 0) continue;
+    hdr[nh++] = (paygress_header){names[f - 1], strlen(names[f - 1]), field[f], flen[f]};
+  }
+  in.headers = hdr;
+  in.header_count = nh;
   paygress_request *r = paygress_request_new(inst);
   const paygress_decision *d = paygress_request_headers(r, &in);
   check(d);

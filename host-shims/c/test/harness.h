@@ -84,6 +84,16 @@ static void h_tokens_free(h_tokens *t) {
   free(t->data);
 }
 
+/* The headers of the request h_info() built last on this thread (the info points into it). */
+static __thread paygress_header h_hdrs[8];
+
+/* Appends a request header to an info built by h_info() (at most 8 per request). */
+H_UNUSED static void h_add_header(paygress_request_info *in, const char *name, const char *value) {
+  if (in->header_count >= 8) abort();
+  h_hdrs[in->header_count++] = (paygress_header){name, strlen(name), value, strlen(value)};
+  in->headers = h_hdrs;
+}
+
 /* A GET request with optional payment headers (NULL = absent). */
 static paygress_request_info h_info(const char *path, const char *x_cashu, const char *pass, const char *cookie) {
   paygress_request_info in;
@@ -92,9 +102,9 @@ static paygress_request_info h_info(const char *path, const char *x_cashu, const
   in.path = path, in.path_len = strlen(path);
   in.authority = "shop.test", in.authority_len = 9;
   in.scheme = "http", in.scheme_len = 4;
-  if (x_cashu) in.x_cashu = x_cashu, in.x_cashu_len = strlen(x_cashu);
-  if (pass) in.pass = pass, in.pass_len = strlen(pass);
-  if (cookie) in.cookie = cookie, in.cookie_len = strlen(cookie);
+  if (x_cashu) h_add_header(&in, "x-cashu", x_cashu);
+  if (pass) h_add_header(&in, "x-paygress-pass", pass);
+  if (cookie) h_add_header(&in, "cookie", cookie);
   return in;
 }
 

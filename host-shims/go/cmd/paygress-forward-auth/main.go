@@ -5,21 +5,30 @@
 //	    -mint-cluster mint=http://127.0.0.1:3338
 //
 // Every request to any path except the ones below is an authorization check of the original
-// request, read from X-Forwarded-Method, X-Forwarded-Uri, X-Forwarded-Host and X-Forwarded-Proto
-// (with the payment headers X-Cashu, Authorization, X-Paygress-Pass and Cookie as forwarded):
+// request, read from X-Forwarded-Method, X-Forwarded-Uri, X-Forwarded-Host (all three required:
+// a check without them is refused with 400, never priced as "/") and X-Forwarded-Proto, with the
+// payment headers X-Cashu, Authorization, X-Paygress-Pass and Cookie as forwarded:
 //
-//   - allowed (a valid pass, or a token the mint just redeemed): 200. After a payment the answer
-//     also carries what the client must receive: the pass cookie as Set-Cookie (Traefik:
+//   - allowed (a valid pass, or a token the mint just redeemed): 200 with what the proxy must do:
+//       X-Paygress-Forward-Path           the request target to forward (the canonical path the
+//                                         gate priced, and the query): always;
+//       X-Paygress-Forward-Authorization  the Authorization to forward ("" = none), when the
+//                                         request had one (a Cashu token or pass in it is removed);
+//       X-Paygress-Forward-Cookie         the Cookie to forward, likewise (without the pass cookie);
+//     X-Cashu and X-Paygress-Pass are never to be forwarded. After a payment the answer also
+//     carries what the client must receive: the pass cookie as Set-Cookie (Traefik:
 //     addAuthCookiesToResponse), and every other header to add to the client's response as
 //     X-Paygress-Add-<Name> (x-paygress-pass, x-cashu-change, x-paygress-receipt, ...). ForwardAuth
 //     copies auth headers only to the request it forwards upstream, so a small Traefik plugin
-//     (host-shims/traefik/plugins-local) moves X-Paygress-Add-* onto the response;
+//     (host-shims/traefik/plugins-local) applies X-Paygress-Forward-* to that request and moves
+//     X-Paygress-Add-* onto the response;
 //   - refused: the gate's answer as is (402 with the payment request, 400, 503 + Retry-After),
 //     which Traefik returns to the client.
 //
-// With the request header X-Paygress-Auth-Request: nginx (set by the NGINX configuration),
-// refusals are answered 401 with X-Paygress-Deny: <id>, since auth_request passes nothing but
-// 2xx/401/403; NGINX then fetches the real answer once from /_paygress/deny/<id> (docs/native.md).
+// Checks sent to /_paygress/nginx (the NGINX configuration's auth_request location) answer a
+// refusal with 401 and X-Paygress-Deny: <id>, since auth_request passes nothing but 2xx/401/403;
+// NGINX then fetches the real answer once from /_paygress/deny/<id> (docs/native.md). The mode is
+// chosen by the path the proxy calls, never by a header a client could send.
 //
 // Also: /healthz (200), /metrics (Prometheus text). Only the proxy may reach this server: it
 // trusts the X-Forwarded-* headers.
@@ -29,6 +38,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"flag"
+	"io"
 	"log"
 	"net/http"
 	"os"
@@ -42,8 +52,12 @@ import (
 	"github.com/paygress/paygress/host-shims/go/internal/cli"
 )
 
-// AddPrefix marks response headers for the client in an allowed answer.
-const AddPrefix = "X-Paygress-Add-"
+// AddPrefix marks response headers for the client in an allowed answer; ForwardPrefix what the
+// proxy must change in the request it forwards.
+const (
+	AddPrefix     = "X-Paygress-Add-"
+	ForwardPrefix = "X-Paygress-Forward-"
+)
 
 type server struct {
 	g      *paygress.Gate
@@ -62,22 +76,32 @@ func first(r *http.Request, name, def string) string {
 	return def
 }
 
-// info is the original request as the proxy describes it.
+// info is the original request as the proxy describes it; nil when it does not.
 func info(r *http.Request) *paygress.RequestInfo {
-	in := paygress.InfoFromRequest(r)
-	in.Method = first(r, "X-Forwarded-Method", http.MethodGet)
-	in.Path = first(r, "X-Forwarded-Uri", "/")
-	in.Authority = first(r, "X-Forwarded-Host", r.Host)
-	in.Scheme = first(r, "X-Forwarded-Proto", "http")
+	method, uri, host := r.Header.Get("X-Forwarded-Method"), r.Header.Get("X-Forwarded-Uri"), r.Header.Get("X-Forwarded-Host")
+	if method == "" || uri == "" || host == "" {
+		return nil
+	}
+	in := &paygress.RequestInfo{Method: method, Path: uri, Authority: host, Scheme: first(r, "X-Forwarded-Proto", "http")}
+	in.AddPaymentHeaders(r.Header)
 	return in
 }
 
+const missingForwarded = `{"error":"bad_request","message":"forward-auth: X-Forwarded-Method, X-Forwarded-Uri and X-Forwarded-Host are required (this server answers a proxy's forward-auth checks)"}`
+
 func (s *server) check(w http.ResponseWriter, r *http.Request) {
+	in := info(r)
+	if in == nil {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, missingForwarded)
+		return
+	}
 	// Traefik cancels the auth request when its client leaves: then no swap is started.
-	ex, answer := s.g.CheckContext(r.Context(), info(r))
+	ex, answer := s.g.CheckContext(r.Context(), in)
 	defer ex.Finish()
 	if answer != nil {
-		if strings.EqualFold(r.Header.Get("X-Paygress-Auth-Request"), "nginx") {
+		if r.URL.Path == "/_paygress/nginx" {
 			id := newID()
 			s.denied.Store(id, deny{answer, time.Now()})
 			w.Header().Set("X-Paygress-Deny", id)
@@ -87,9 +111,10 @@ func (s *server) check(w http.ResponseWriter, r *http.Request) {
 		answer.Write(w)
 		return
 	}
-	// Allowed. In forward-auth the upstream has not answered yet: the headers for the client are
-	// computed now (the pass and change exist as soon as the mint signed).
+	// Allowed: what the proxy forwards. In forward-auth the upstream has not answered yet: the
+	// headers for the client are computed now (the pass and change exist as soon as the mint signed).
 	h := w.Header()
+	forward(h, r, in, ex.Changes())
 	for _, a := range ex.ResponseHeaders() {
 		if strings.EqualFold(a.Name, "set-cookie") {
 			h.Add("Set-Cookie", a.Value)
@@ -98,6 +123,38 @@ func (s *server) check(w http.ResponseWriter, r *http.Request) {
 		h.Add(AddPrefix+a.Name, a.Value)
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// forward writes the X-Paygress-Forward-* instructions for an allowed request.
+func forward(h http.Header, r *http.Request, in *paygress.RequestInfo, changes []paygress.Change) {
+	target := in.Path
+	auth, hasAuth := joined(r.Header, "Authorization", ", ")
+	cookie, hasCookie := joined(r.Header, "Cookie", "; ")
+	for _, c := range changes {
+		switch strings.ToLower(c.Name) {
+		case ":path":
+			target = c.Value
+		case "authorization":
+			auth = c.Value // "" when removed
+		case "cookie":
+			cookie = c.Value
+		}
+	}
+	h.Set(ForwardPrefix+"Path", target)
+	if hasAuth {
+		h.Set(ForwardPrefix+"Authorization", auth)
+	}
+	if hasCookie {
+		h.Set(ForwardPrefix+"Cookie", cookie)
+	}
+}
+
+func joined(h http.Header, name, sep string) (string, bool) {
+	v, ok := h[name]
+	if !ok || len(v) == 0 {
+		return "", false
+	}
+	return strings.Join(v, sep), true
 }
 
 // deniedAnswer serves a refusal kept for NGINX auth_request, once.
