@@ -133,7 +133,25 @@ export interface BootstrapOptions {
   ecds?: EcdsOptions;
   /** Listen address (default 127.0.0.1). */
   address?: string;
+  /**
+   * Envoy's own path normalisation (default on, as shipped): a second line behind the gate's
+   * canonical target. Off only in tests that check the gate alone.
+   */
+  pathNormalization?: boolean;
 }
+
+/**
+ * HttpConnectionManager settings for Envoy's own path normalisation: RFC 3986 normalisation (dot
+ * segments, percent-encoding of unreserved characters), repeated slashes merged, and requests with
+ * an encoded slash or backslash refused. Paygress canonicalizes the path itself before pricing
+ * (DESIGN.md money rule 5); this is the second line, so that other filters and the router see the
+ * same path.
+ */
+export const PATH_NORMALIZATION = {
+  normalize_path: true,
+  merge_slashes: true,
+  path_with_escaped_slashes_action: "REJECT_REQUEST",
+} as const;
 
 function staticCluster(name: string, host: string, port: number, timeoutMs = 1000): Record<string, unknown> {
   return {
@@ -175,6 +193,7 @@ export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
                   typed_config: {
                     "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
                     stat_prefix: "ingress_http",
+                    ...(o.pathNormalization === false ? {} : PATH_NORMALIZATION),
                     route_config: {
                       name: "local",
                       virtual_hosts: [

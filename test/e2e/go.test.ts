@@ -10,7 +10,8 @@ import { Backend } from "../lib/backend.ts";
 import { Mint } from "../lib/mint.ts";
 import { Nginx } from "../lib/nginx.ts";
 import { Proc, freePort, httpOk, waitFor } from "../lib/procs.ts";
-import { paymentScenarios, scenarioPluginConfig, type ScenarioContext } from "../lib/scenarios.ts";
+import { paymentScenarios, scenarioPluginConfig, type ProxyUnderTest, type ScenarioContext } from "../lib/scenarios.ts";
+import { adversarialSuite } from "../lib/adversarial.ts";
 import { Stack, onFailureDump } from "../lib/stack.ts";
 import { TestWallet } from "../lib/wallet.ts";
 import { NATIVE_BIN, buildNative } from "../../host-shims/testing.ts";
@@ -26,7 +27,7 @@ async function startGo(stack: Stack, bin: string, name: string, args: string[], 
   return { url, proc };
 }
 
-paymentScenarios("Go net/http middleware", async (ctx: ScenarioContext) => {
+async function goProxy(ctx: ScenarioContext): Promise<ProxyUnderTest> {
   buildNative("go");
   const configFile = join(ctx.stack.dir, "paygress.json");
   writeFileSync(configFile, JSON.stringify(ctx.pluginConfig));
@@ -40,7 +41,10 @@ paymentScenarios("Go net/http middleware", async (ctx: ScenarioContext) => {
     restart: async () => { proxy = await startGo(ctx.stack, "paygress-proxy", `paygress-proxy-restart-${++restarts}`, args, "/paygress/metrics"); },
     metrics: async () => (await fetch(`${proxy.url}/paygress/metrics`)).text(),
   };
-}, { metrics: true });
+}
+
+paymentScenarios("Go net/http middleware", goProxy, { metrics: true });
+adversarialSuite("Go net/http middleware", goProxy);
 
 describe("forward-auth behind NGINX auth_request: refusals handed over, payments add headers", () => {
   const stack = new Stack("forward-auth-nginx");

@@ -6,11 +6,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Nginx } from "../lib/nginx.ts";
-import { paymentScenarios, type ScenarioContext } from "../lib/scenarios.ts";
+import { paymentScenarios, type ProxyUnderTest, type ScenarioContext } from "../lib/scenarios.ts";
+import { adversarialSuite } from "../lib/adversarial.ts";
 import { buildNative, logFilePart, nginxPaygressHttp } from "../../host-shims/testing.ts";
 import { clientGoneScenario } from "../lib/client-gone.ts";
 
-paymentScenarios("NGINX", async (ctx: ScenarioContext) => {
+async function nginxProxy(ctx: ScenarioContext): Promise<ProxyUnderTest> {
   buildNative();
   const configFile = join(ctx.stack.dir, "paygress.json");
   writeFileSync(configFile, JSON.stringify(ctx.pluginConfig));
@@ -38,7 +39,10 @@ paymentScenarios("NGINX", async (ctx: ScenarioContext) => {
     restart: async () => { restarts++; nginx = await start(); },
     metrics: async () => (await fetch(`${nginx.url}/paygress/metrics`)).text(),
   };
-}, { metrics: true });
+}
+
+paymentScenarios("NGINX", nginxProxy, { metrics: true });
+adversarialSuite("NGINX", nginxProxy);
 
 clientGoneScenario("NGINX", async (ctx) => {
   buildNative();

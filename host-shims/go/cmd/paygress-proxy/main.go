@@ -37,12 +37,18 @@ func main() {
 
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	proxy.Transport = &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second}
-	mux := http.NewServeMux()
-	if *metricsPath != "" {
-		mux.Handle(*metricsPath, g.MetricsHandler())
-	}
-	mux.Handle("/", g.Middleware(proxy))
-	srv := &http.Server{Addr: f.Listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Not an http.ServeMux: it cleans paths and redirects "//a" or "/a/../b" itself, before the gate
+	// sees them; the gate decides on the raw target and forwards the canonical one.
+	gated := g.Middleware(proxy)
+	metrics := g.MetricsHandler()
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if *metricsPath != "" && r.URL.Path == *metricsPath && r.URL.RawPath == "" {
+			metrics.ServeHTTP(w, r)
+			return
+		}
+		gated.ServeHTTP(w, r)
+	})
+	srv := &http.Server{Addr: f.Listen, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		ch := make(chan os.Signal, 1)
 		signal.Notify(ch, syscall.SIGTERM, syscall.SIGINT)
