@@ -42,6 +42,7 @@ function readOwner(path: string): LockOwner | null {
 /** Holds `<file>.lock` while `fn` runs. `fn` must not do network I/O. */
 export async function withFileLock<T>(file: string, fn: () => T, timeoutMs = LOCK_TIMEOUT_MS): Promise<T> {
   const lock = file + ".lock";
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const me: LockOwner = { pid: process.pid, host: hostname(), nonce: randomBytes(8).toString("hex"), since: Date.now() };
   const deadline = Date.now() + timeoutMs;
   let wait = 2;
