@@ -120,8 +120,7 @@ async function cmdPay(p: Parsed): Promise<number> {
       case "retry": say(`${e.reason}; sending the same token again in ${e.waitMs} ms`); break;
       case "paid": {
         const r = e.receipt;
-        const parts = [`paid ${e.value - (r?.change ?? 0)} ${e.unit}`];
-        if (r?.fee !== undefined) parts.push(`mint fee ${r.fee} (in the price)`);
+        const parts = [`paid ${e.value - (r?.change ?? 0)} ${e.unit}` + (r?.fee ? ` (of which the mint's fee ${r.fee})` : "")];
         if (e.change.amount || r?.change) parts.push(`change ${r?.change ?? e.change.amount} ${e.unit} received` + (e.change.fee ? ` (${e.change.fee} ${e.unit} mint fee to receive it)` : ""));
         if (e.recovered) parts.push("answer recovered after a retry");
         say(parts.join("; "));

@@ -50,6 +50,8 @@ function drain(res: Response): void {
 
 type Sent =
   | { kind: "granted"; res: Response; lost: boolean }
+  /** An answer without the gate's payment headers: whether the token was taken, only the mint can say. */
+  | { kind: "answered"; res: Response; lost: boolean }
   | { kind: "rejected"; res: Response; code: string; message: string }
   | { kind: "spent"; res: Response; lost: boolean; code: string }
   | { kind: "unknown"; lost: true; why: string };
@@ -162,9 +164,17 @@ export function createPaygressFetch(opts: PaygressOptions = {}): FetchLike {
         throw new PaygressError("outcome_unknown", `no answer from ${origin} and the mint ${r.mint} cannot be asked (${describeError(e)}); ` +
           `the ${r.value} ${r.unit} token is kept aside, and the next paygress command finds out what happened to it (or: paygress recover)`);
       }
+      if (sent.kind === "answered") {
+        // A server that answered without taking the payment keeps it unspent; one that took it is paid.
+        if (states.every((s) => s === "UNSPENT")) {
+          await w.releasePayment(r.opId);
+          return sent.res;
+        }
+        if (states.every((s) => s === "SPENT")) return granted(w, url, r, target, sent.res, sent.lost);
+      }
       if (states.every((s) => s === "UNSPENT")) {
         await w.releasePayment(r.opId);
-        const why = sent.kind === "unknown" ? sent.why : `402 ${sent.code}`;
+        const why = sent.kind === "unknown" ? sent.why : sent.kind === "spent" ? `402 ${sent.code}` : `HTTP ${sent.res.status}`;
         throw new PaygressError("payment_rejected", `${origin} did not take the payment (${why}); nothing was spent, the token is back in your wallet`);
       }
       if (states.some((s) => s === "PENDING")) {
@@ -172,11 +182,19 @@ export function createPaygressFetch(opts: PaygressOptions = {}): FetchLike {
       }
       // Spent: the gate redeemed it but we never got its answer. Take the change back from the token.
       const change = await w.restoreChange(r.mint, r.unit, r.proofs);
+      if (sent.kind === "spent" && !sent.lost) {
+        // Spent before we ever sent it here (another wallet with the same seed?): nothing was paid to this gate.
+        const got = await w.abandonPayment(r, change);
+        drainIf(sent);
+        throw new PaygressError("payment_rejected", `${origin} says the token was already spent, and the mint agrees: these proofs had been ` +
+          `spent elsewhere (is another wallet using the same recovery phrase?). They are removed from the wallet` +
+          (change.length ? `; ${got.amount} ${r.unit} of change found for them was received` : "") + `. Nothing was paid to ${origin}; run the request again.`);
+      }
       const got = await w.settlePayment(r, origin, change, now());
       drainIf(sent);
       throw new PaygressError("response_lost",
         `${origin} redeemed the ${r.value} ${r.unit} token, but its answer was lost on the way` +
-        (sent.kind === "spent" ? " (the retried token was already spent)" : "") +
+        (sent.kind === "spent" ? " (to the retried token it said: already spent)" : "") +
         `; ${sum(change)} ${r.unit} of change recovered from the token` + (got.fee ? ` (${got.fee} ${r.unit} mint fee to receive it)` : "") +
         `. No access was granted for it; run the request again to pay again.`,
         { value: r.value, change: sum(change), received: got.amount, receiveFee: got.fee, unit: r.unit });
@@ -252,7 +270,7 @@ export function createPaygressFetch(opts: PaygressOptions = {}): FetchLike {
         drain(res);
         return { kind: "rejected", res, code: b.code, message: b.message };
       }
-      return { kind: "granted", res, lost };
+      return { kind: "answered", res, lost };
     }
     return { kind: "unknown", lost: true, why };
   }

@@ -543,6 +543,18 @@ export class ClientWallet {
     return this.completeReceive(w!, plan.op, plan.fee);
   }
 
+  /** Proofs of a payment that turned out to be spent elsewhere: dropped (not counted as spent here), any change received. */
+  async abandonPayment(p: ReservedPayment, change: StoredProof[]): Promise<ReceiveResult> {
+    const w = change.length ? await this.connect(p.mint, p.unit) : null;
+    const plan = await this.update((s) => {
+      s.proofs = s.proofs.filter((x) => x.op !== p.opId);
+      s.ops = s.ops.filter((o) => o.id !== p.opId);
+      return w ? this.planReceive(s, w, p.mint, p.unit, change) : null;
+    });
+    if (!plan) return { amount: sum(change), fee: 0, proofs: change.length };
+    return this.completeReceive(w!, plan.op, plan.fee);
+  }
+
   /** Proof states at the mint (UNSPENT, PENDING, SPENT), in order. */
   async states(mint: string, unit: string, proofs: StoredProof[]): Promise<string[]> {
     const w = await this.connect(mint, unit);
