@@ -89,10 +89,11 @@ export function splitAmount(amount: number, denominations?: readonly number[]): 
 }
 
 /**
- * Splits `total` so that up to `copies` exact payments of `price` come out of it (the next payment
- * to the same gate then needs no change and no mint call), the rest in the standard split.
+ * Splits `total` so that `copies` exact payments of `price` come out of it when it is large enough
+ * (the next payment to the same gate then needs no change, no swap, no mint call), the rest in the
+ * standard split. Each output costs the client a derivation and a DLEQ check, so one copy by default.
  */
-export function splitForPrice(total: number, price: number | undefined, denominations?: readonly number[], copies = 2): number[] {
+export function splitForPrice(total: number, price: number | undefined, denominations?: readonly number[], copies = 1): number[] {
   const out: number[] = [];
   let rest = total;
   if (price && price > 0) {

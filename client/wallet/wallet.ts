@@ -218,8 +218,10 @@ export class ClientWallet {
     return start;
   }
 
-  private outputData(keysetId: string, start: number, amounts: number[]): OutputData[] {
-    return amounts.map((a, i) => OutputData.createSingleDeterministicData(a, this.seed, start + i, keysetId));
+  /** NUT-13 outputs for counters start.. (one key derivation for the batch, amounts in the given order). */
+  private outputData(w: Wallet, keysetId: string, start: number, amounts: number[]): OutputData[] {
+    if (amounts.length === 0) return [];
+    return OutputData.createDeterministicData(sum(amounts.map((amount) => ({ amount }))), this.seed, start, w.getKeyset(keysetId), amounts);
   }
 
   private static unblind(outputs: OutputData[], sigs: SerializedBlindedSignature[], w: Wallet, keysetId: string): Proof[] {
@@ -231,7 +233,7 @@ export class ClientWallet {
   /** Swaps `inputs` at the mint into our deterministic outputs `op.outputs`. */
   private async swapInto(w: Wallet, op: Op, inputs: StoredProof[]): Promise<StoredProof[]> {
     const o = op.outputs!;
-    const outputs = this.outputData(o.keysetId, o.start, o.amounts);
+    const outputs = this.outputData(w, o.keysetId, o.start, o.amounts);
     const res = await w.mint.swap({ inputs: inputs.map(toCashuProof), outputs: outputs.map((d) => d.blindedMessage) });
     return ClientWallet.unblind(outputs, res.signatures, w, o.keysetId).map((p) => fromCashuProof(p, op.mint, op.unit));
   }
@@ -296,7 +298,7 @@ export class ClientWallet {
 
   private async finishMint(w: Wallet, op: Op): Promise<void> {
     const o = op.outputs!;
-    const outputs = this.outputData(o.keysetId, o.start, o.amounts);
+    const outputs = this.outputData(w, o.keysetId, o.start, o.amounts);
     let proofs: StoredProof[];
     try {
       const res = await w.mint.mintBolt11({ quote: op.quote!, outputs: outputs.map((d) => d.blindedMessage) });
