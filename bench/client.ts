@@ -105,7 +105,8 @@ try {
   let held: Awaited<ReturnType<ClientWallet["reservePayment"]>> | null = null;
   rows.push(await bench("reserve (select+encode+write)", 50, async () => { if (held) await w.releasePayment(held.opId); held = null; },
     async () => { held = await w.reservePayment(req); }));
-  if (held) await w.releasePayment(held.opId);
+  const last = held as { opId: string } | null;
+  if (last) await w.releasePayment(last.opId);
   rows.push(await bench("release (write)", 50, async () => { held = await w.reservePayment(req); }, async () => { await w.releasePayment(held!.opId); held = null; }));
   rows.push(await bench("file update (lock+read+write)", 50, () => {}, () => w.update(() => {})));
   const seed = w.seed;
