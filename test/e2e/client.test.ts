@@ -10,7 +10,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
-import { copyFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { getDecodedToken } from "@cashu/cashu-ts";
 import { Backend } from "../lib/backend.ts";
@@ -36,6 +36,16 @@ function paygress(wallet: string, ...args: string[]): Promise<Run> {
     execFile(PAYGRESS, ["--wallet", wallet, ...args], { encoding: "utf8", timeout: 60000 }, (err, stdout, stderr) => {
       res({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
+  });
+}
+
+/** The command with `input` on its stdin. */
+function paygressStdin(wallet: string, input: string, ...args: string[]): Promise<Run> {
+  return new Promise((res) => {
+    const p = execFile(PAYGRESS, ["--wallet", wallet, ...args], { encoding: "utf8", timeout: 60000 }, (err, stdout, stderr) => {
+      res({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+    p.stdin!.end(input);
   });
 }
 
@@ -245,14 +255,16 @@ describe("paygress client against real gates (Envoy and the Go middleware), a re
     assert.equal(s.ops.length, 0);
     assert.ok(s.proofs.every((p) => !p.op));
     assert.equal(b0 - balance(w), spent, "the balance accounts for every payment");
-    // No proof lost: a wallet restored from the same seed finds exactly the proofs in the file.
+    // No proof lost: a new wallet from the same recovery phrase finds exactly the proofs in the file.
+    const phrase = await paygress(w, "wallet", "phrase");
+    assert.equal(phrase.stdout.trim().split(" ").length, 12);
     const copy = join(stack.dir, "restored.json");
-    copyFileSync(w, copy);
-    const c = ClientWallet.open(copy);
-    await c.update((x) => { x.proofs = []; x.counters = {}; });
+    const init = await paygressStdin(copy, phrase.stdout, "wallet", "init", "--restore");
+    assert.equal(init.code, 0, init.stderr);
     const rr = await paygress(copy, "wallet", "restore", "--mint", mint.url);
     assert.equal(rr.code, 0, rr.stderr);
-    assert.deepEqual(c.read().proofs.map((p) => p.secret).sort(), s.proofs.map((p) => p.secret).sort());
+    assert.match(rr.stderr, new RegExp(`${s.proofs.length} proofs worth ${balance(w)} found`));
+    assert.deepEqual(ClientWallet.open(copy).read().proofs.map((p) => p.secret).sort(), s.proofs.map((p) => p.secret).sort());
     const states = await (await new TestWallet(mint.url).load()).wallet.checkProofsStates(s.proofs.map((p) => ({ secret: p.secret })));
     assert.ok(states.every((x) => String(x.state) === "UNSPENT"));
   });
@@ -274,6 +286,22 @@ describe("paygress client against real gates (Envoy and the Go middleware), a re
     const change = Number(/(\d+) sat of change recovered/.exec(r.stderr)![1]);
     assert.equal(change, 64 - asked, "the change of the interrupted payment");
     assert.equal(balance(w), change - receiveFee(change));
+    assert.equal(ClientWallet.open(w).read().ops.length, 0);
+  });
+
+  it("paygress wallet receive takes a token in, and refuses a spent one clearly", async () => {
+    const w = await fundedWallet();
+    const tw = await new TestWallet(mint.url).load();
+    const token = tw.encodeB(await tw.mint(20));
+    const r = await paygress(w, "wallet", "receive", token);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /received 19 sat from .* \(the mint kept 1 sat as its fee\)/);
+    assert.match(r.stdout, /^19 sat at /m);
+    assert.equal(balance(w), 19);
+    const again = await paygress(w, "wallet", "receive", token);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /^paygress: this token was already spent$/m);
+    assert.equal(balance(w), 19);
     assert.equal(ClientWallet.open(w).read().ops.length, 0);
   });
 
