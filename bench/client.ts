@@ -6,6 +6,7 @@
 //   pay+change  paygressFetch on a 402: decode the request, check caps, select and reserve proofs,
 //               encode the token, wallet file writes, the paid request, then receiving the change
 //               (the client's side of one swap: NUT-13 outputs, unblinding) and its file writes
+//   pay exact   the same with proofs worth exactly the asked amount: no change, no swap, no mint call
 //   pass        paygressFetch with a pass the wallet holds (the second call)
 // and, without any network, the parts:
 //   reserve     select + reserve + encode a token (one locked read-modify-write of the wallet file)
@@ -91,6 +92,18 @@ try {
   rows.push(await bench("pay+change", PAYMENTS, forget, async () => {
     const r = await pf(url);
     if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
+    await r.arrayBuffer();
+  }));
+  // Exact proofs: the wallet holds sets worth exactly what the gate asks; no change, no swap.
+  const asked = Number((await (await fetch(url)).json() as { amount: number }).amount);
+  const we = await ClientWallet.create(join(stack.dir, "wallet-exact.json"));
+  process.stderr.write(`funding a second wallet with ${payments} exact sets of ${asked} sat...\n`);
+  for (let i = 0; i < payments; i++) await we.mint(mint.url, asked);
+  const pfe = createPaygressFetch({ wallet: we });
+  rows.push(await bench("pay exact (no change)", PAYMENTS, () => we.update((s) => { s.passes = []; s.routes = {}; }), async () => {
+    const r = await pfe(url);
+    if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
+    if (r.headers.has("x-cashu-change")) throw new Error("change on an exact payment");
     await r.arrayBuffer();
   }));
   rows.push(await bench("pass", 50, () => {}, async () => {
