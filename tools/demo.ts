@@ -1,8 +1,9 @@
 // npm run demo — a local Paygress: Envoy (with build/paygress.wasm) + a Nutshell mint (FakeWallet
 // Lightning backend, so invoices pay themselves) + a backend, all on loopback. It walks through
 // 402 -> pay with a freshly minted token -> 200 + pass -> pass reuse -> replay refused -> the
-// operator collecting the earnings, printing curl lines you can copy, then keeps running until
-// Ctrl-C so you can try it yourself. `--exit` ends after the walkthrough (used by the tests).
+// operator collecting the earnings -> the paying client (`paygress pay`), printing lines you can
+// copy, then keeps running until Ctrl-C so you can try it yourself, with a funded client wallet and
+// the one command that buys access with it. `--exit` ends after the walkthrough (used by the tests).
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { join } from "node:path";
@@ -43,6 +44,19 @@ async function curl(args: string[], show = 200): Promise<{ status: number; heade
   console.log(shown.join("\n"));
   console.log(body.length > 400 ? body.slice(0, 397) + "..." : body);
   return { status, headers, body };
+}
+
+// The paying client as a person runs it (npx paygress ...), asynchronously like curl above.
+async function paygress(args: string[], show = true): Promise<void> {
+  if (show) console.log(`\n$ npx paygress ${args.map(shellQuote).join(" ")}`);
+  const { stdout, stderr } = await promisify(execFile)(join(ROOT, "client/bin/paygress.mjs"), args, { encoding: "utf8", maxBuffer: 1 << 20 });
+  if (!show) return;
+  const nl = (t: string) => t + (t.endsWith("\n") || !t ? "" : "\n");
+  // The response (stdout) first for pay, like curl; otherwise what the command said (stderr) first.
+  const lines = (args.includes("pay") ? nl(stdout) + stderr : nl(stderr) + stdout).split(/\r?\n/)
+    .filter((l) => l && !/^(date|server|x-envoy-upstream-service-time|content-length):/i.test(l))
+    .map((l) => (l.length > 140 ? l.slice(0, 137) + "..." : l));
+  console.log(lines.join("\n"));
 }
 
 try {
@@ -86,9 +100,26 @@ try {
     gapBatches: 3, batch: 100, json: false, unit: "sat" });
   console.log(`found ${got.proofs.length} earned proofs worth ${got.amount} sat; redeemed into ${got.redeemed} sat of fresh ecash (the redemption swap pays the mint's fee)`);
 
+  console.log(bold(`\n6) A client that pays: \`paygress pay\` sees the 402, pays from its own wallet and retries:`));
+  const demoWallet = join(stack.dir, "demo-wallet.json");
+  await paygress(["--wallet", demoWallet, "wallet", "init"]);
+  await paygress(["--wallet", demoWallet, "wallet", "mint", "100", "--mint", mint.url]);
+  await paygress(["--wallet", demoWallet, "pay", "-i", url]);
+  console.log(bold(`\n7) Again: the pass it kept covers the route, nothing is paid:`));
+  await paygress(["--wallet", demoWallet, "pay", url]);
+  await paygress(["--wallet", demoWallet, "wallet", "balance"]);
+
+  // A wallet for you, funded and without a pass: the command printed below buys access with it.
+  const yourWallet = join(stack.dir, "wallet.json");
+  await paygress(["--wallet", yourWallet, "wallet", "init"], false);
+  await paygress(["--wallet", yourWallet, "wallet", "mint", "100", "--mint", mint.url], false);
+  const buy = `npx paygress --wallet ${yourWallet} pay ${url}`;
+  console.log(bold(`\nBuy access yourself with the paying client (its wallet holds 100 sat from this mint):`) + `\n  ${buy}`);
+  if (exitAfter) await paygress(["--wallet", yourWallet, "pay", url]); // the tests run exactly that line
+
   console.log(`\nLogs: ${stack.dir}`);
   if (!exitAfter) {
-    console.log(`\nTry it yourself (mint tokens with any Cashu wallet pointed at ${mint.url}):\n  curl -i ${url}\n  curl -i -H 'X-Paygress-Pass: ${pass}' ${url}\nPress Ctrl-C to stop.`);
+    console.log(`\nOr by hand (mint tokens with any Cashu wallet pointed at ${mint.url}):\n  curl -i ${url}\n  curl -i -H 'X-Paygress-Pass: ${pass}' ${url}\nPress Ctrl-C to stop.`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", () => resolve());
       process.once("SIGTERM", () => resolve());
