@@ -1,8 +1,9 @@
-// An HTTP relay between a client and a gate that can lose the gate's answer: it forwards each request
-// as it came (method, path, headers, body) and the response back — except, once armed, for the first
-// request carrying a Cashu token (X-Cashu), whose response it reads in full from the gate (so the
-// gate finished: the swap happened, the pass was issued) and then drops, closing the client's
-// connection without a byte. The client's side of the network sees what a lost 200 looks like.
+// An HTTP relay that can lose an answer: it forwards each request as it came (method, path, headers,
+// body) and the response back — except, once armed, for the first matching request, whose response
+// it reads in full (so the far side finished) and then drops, closing the connection without a
+// byte. Between a client and a gate (dropNextPaidAnswer: the first request carrying X-Cashu) the
+// client sees what a lost 200 looks like; between a gate and a mint (dropNextMatching: POST
+// /v1/swap) the gate sees a swap the mint performed whose answer never came.
 import { createServer, request, IncomingMessage, Server, ServerResponse } from "node:http";
 import { AddressInfo, Socket } from "node:net";
 
@@ -11,6 +12,8 @@ export class HttpRelay {
   port = 0;
   /** Drop the answer to the next request that carries X-Cashu. */
   dropNextPaidAnswer = false;
+  /** Drop the answer to the next request this accepts (then cleared). */
+  dropNextMatching: ((req: IncomingMessage) => boolean) | null = null;
   dropped: Array<{ status: number; headers: IncomingMessage["headers"] }> = [];
   forwarded = 0;
   private sockets = new Set<Socket>();
@@ -28,8 +31,11 @@ export class HttpRelay {
   }
 
   private relay(req: IncomingMessage, res: ServerResponse): void {
-    const drop = this.dropNextPaidAnswer && typeof req.headers["x-cashu"] === "string";
-    if (drop) this.dropNextPaidAnswer = false;
+    const paid = this.dropNextPaidAnswer && typeof req.headers["x-cashu"] === "string";
+    if (paid) this.dropNextPaidAnswer = false;
+    const matching = !paid && this.dropNextMatching != null && this.dropNextMatching(req);
+    if (matching) this.dropNextMatching = null;
+    const drop = paid || matching;
     const up = request({ host: this.targetHost, port: this.targetPort, method: req.method, path: req.url, headers: req.headers }, (ures) => {
       if (drop) {
         ures.resume();
