@@ -1,6 +1,6 @@
 // paygress-collect: recover (and optionally redeem) everything a Paygress gate earned at a mint.
 //
-//   npx tsx tools/paygress-collect.ts --mint URL --seed HEX --pubkey HEX [--lane N] [--from N]
+//   npx tsx tools/paygress-collect.ts --mint URL --seed HEX --pubkey HEX [--lane N | --lanes N] [--from N]
 //        [--privkey HEX --out token.txt] [--gap-batches 3] [--batch 100] [--json]
 //
 // Rebuilds the gate's deterministic, P2PK-locked outputs (tools/lib/earnings.ts), asks the mint to
@@ -16,6 +16,8 @@ import { deriveOutput, laneCounter, type DerivedOutput } from "./lib/earnings.ts
 
 interface Args {
   mint: string; seed: string; pubkey: string; lane: number; from: bigint; privkey?: string; out?: string;
+  /** Scan lanes 0..lanes-1 (replicas configured with earnings.lane_env); else only `lane`. */
+  lanes?: number;
   gapBatches: number; batch: number; json: boolean; unit: string;
 }
 
@@ -24,6 +26,7 @@ function parseArgs(argv: string[]): Args {
   const need = (k: string) => { const v = get(k); if (!v) { console.error(`paygress-collect: --${k} is required`); process.exit(2); } return v; };
   const a: Args = {
     mint: need("mint").replace(/\/+$/, ""), seed: need("seed"), pubkey: need("pubkey"), lane: Number(get("lane") ?? 0),
+    lanes: get("lanes") === undefined ? undefined : Number(get("lanes")),
     from: BigInt(get("from") ?? 0), privkey: get("privkey"), out: get("out"), gapBatches: Number(get("gap-batches") ?? 3),
     batch: Number(get("batch") ?? 100), json: argv.includes("--json"), unit: get("unit") ?? "sat",
   };
@@ -64,8 +67,9 @@ export async function collect(a: Args): Promise<CollectResult> {
   const keysets = ((await get(`${a.mint}/v1/keysets`)).keysets as Array<{ id: string; unit: string }>).filter((k) => k.unit === a.unit);
   const found: Array<{ d: DerivedOutput; sig: { id: string; amount: number; C_: string } }> = [];
   const nextFrom: Record<string, string> = {};
-  for (const ks of keysets) {
-    let start = laneCounter(a.lane, a.from);
+  const lanes = a.lanes === undefined ? [a.lane] : Array.from({ length: a.lanes }, (_, i) => i);
+  for (const lane of lanes) for (const ks of keysets) {
+    let start = laneCounter(lane, a.from);
     let empty = 0;
     let next = start;
     while (empty < a.gapBatches) {
@@ -84,7 +88,7 @@ export async function collect(a: Args): Promise<CollectResult> {
       });
       start += BigInt(a.batch);
     }
-    nextFrom[ks.id] = (next - laneCounter(a.lane, 0n)).toString();
+    nextFrom[lanes.length > 1 ? `${ks.id} lane ${lane}` : ks.id] = (next - laneCounter(lane, 0n)).toString();
   }
   // Unblind: C = C_ - r*K(amount).
   const keysCache = new Map<string, Record<string, string>>();

@@ -1,4 +1,4 @@
-// Token-derived change (docs/protocol.md "Lost outcomes"): the gate derives its change outputs from the
+// Token-derived change (docs/earnings.md "Change and lost answers"): the gate derives its change outputs from the
 // paying token, so whoever holds the token can restore the change at the mint (NUT-09) even when the
 // gate's answer never arrived.
 //

@@ -14,7 +14,7 @@ import { scenarioPluginConfig } from "../lib/scenarios.ts";
 const WASM = join(ROOT, "build/paygress.wasm");
 const schema = JSON.parse(readFileSync(join(ROOT, "docs/paygress-config.schema.json"), "utf8"));
 const validate = new (Ajv2020 as unknown as typeof Ajv2020.default)({ allErrors: true, strict: false }).compile(schema);
-const ENV: Array<[string, string]> = [["PAYGRESS_PASS_KEY", "ab".repeat(32)], ["PAYGRESS_EARNINGS_SEED", "cd".repeat(32)]];
+const ENV: Array<[string, string]> = [["PAYGRESS_PASS_KEY", "ab".repeat(32)], ["PAYGRESS_EARNINGS_SEED", "cd".repeat(32)], ["POD_NAME", "paygress-7d9c8-x2kqp"]];
 
 async function filterAccepts(config: unknown): Promise<{ ok: boolean; critical: string }> {
   const h = await FakeHost.load(WASM);
