@@ -1,12 +1,14 @@
 // The payment edges a real deployment meets, on a real Envoy with real Nutshell mints:
 //   - Nutshell's own wallet paying exactly what the 402 asks (`cashu send <a>`, no --include-fees)
 //     at mints charging 100 and 1000 ppk input fees: admitted, the receipt states the fee;
+//   - HTTP/2 requests whose :authority and host headers name different hosts: refused;
 //   - a swap the mint performed whose answer was lost between the gate and the mint (an HTTP relay
 //     delivers the swap and drops the answer): the client gets an error, the change is restorable
 //     from the token alone, and the same token then gets 200 with the access and change it paid for.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { connect as h2connect } from "node:http2";
 import { join } from "node:path";
 import { Wallet, decodePaymentRequest, getDecodedToken } from "@cashu/cashu-ts";
 import { Backend } from "../lib/backend.ts";
@@ -63,6 +65,59 @@ describe("a wallet paying exactly the X-Cashu amount at mints with input fees (N
       assert.equal(receipt, `amount=${amount}; fee=${fee}; earned=${earned}; change=${amount - fee - earned}; unit=sat; route=paid`);
     });
   }
+});
+
+/** One HTTP/2 (h2c) request; resolves with the status, or 0 when the stream was reset. */
+function h2get(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const c = h2connect(url);
+    c.on("error", () => resolve(0));
+    const req = c.request({ ":method": "GET", ...headers });
+    let status = 0;
+    req.on("response", (h) => { status = Number(h[":status"]); });
+    req.on("error", () => { c.close(); resolve(0); });
+    req.on("close", () => { c.close(); resolve(status); });
+    req.resume();
+    req.end();
+  });
+}
+
+describe("HTTP/2 :authority and host", () => {
+  const stack = new Stack("edges-h2-authority");
+  let envoy: Envoy;
+  let backend: Backend;
+  before(async () => {
+    const mint = stack.add(await new Mint({ logDir: stack.dir }).start());
+    backend = stack.add(await new Backend().start());
+    envoy = stack.add(await new Envoy({
+      logDir: stack.dir,
+      backend: { host: "127.0.0.1", port: backend.port },
+      mints: [{ cluster: "mint", host: "127.0.0.1", port: mint.port }],
+      filter: { wasmPath: WASM, pluginConfig: pluginConfig({ mints: [{ url: mint.url, cluster: "mint" }], routes: [
+        { id: "paid", host: "paid.test", prefix: "/", price: PRICE }, { id: "free", prefix: "/", price: 0 }] }) },
+    }).start());
+  });
+  after(() => stack.stop());
+  onFailureDump(stack);
+
+  it("never serves a host it did not price when :authority and host disagree; canonical spellings agree", async () => {
+    // The gate refuses a request carrying both with different hosts (400 conflicting_host, unit
+    // test gate-money). Through Envoy the filter never sees both: only :authority reaches it and
+    // the upstream, so the request is priced and served as the same host.
+    const seen = backend.requests.length;
+    const disagree = await h2get(envoy.url, { ":path": "/x?h2=1", ":authority": "free.test", host: "paid.test" });
+    const got = backend.requests.slice(seen);
+    if (disagree === 400 || disagree === 0) assert.equal(got.length, 0, "refused: nothing reached the upstream");
+    else {
+      assert.equal(disagree, 200, `status ${disagree}`);
+      assert.equal(got.length, 1);
+      assert.equal(got[0].headers.host, "free.test", "served as the host it was priced for");
+    }
+    assert.equal(await h2get(envoy.url, { ":path": "/x?h2=2", ":authority": "paid.test", host: "free.test" }), 402, "priced as :authority");
+    assert.equal(await h2get(envoy.url, { ":path": "/x", ":authority": "free.test" }), 200);
+    assert.equal(await h2get(envoy.url, { ":path": "/x", ":authority": "paid.test" }), 402);
+    assert.equal(await h2get(envoy.url, { ":path": "/x", ":authority": "Paid.Test:443" }), 402);
+  });
 });
 
 describe("a swap the mint performed whose answer was lost", () => {

@@ -52,6 +52,7 @@ describe("forward-auth behind NGINX auth_request: refusals handed over, payments
   let backend: Backend;
   let nginx: Nginx;
   let wallet: TestWallet;
+  let authUrl = "";
 
   before(async () => {
     buildNative("go");
@@ -62,6 +63,7 @@ describe("forward-auth behind NGINX auth_request: refusals handed over, payments
     const auth = await startGo(stack, "paygress-forward-auth", "paygress-forward-auth",
       ["-config", configFile, "-mint-cluster", `mint=${mint.url}`], "/healthz");
     const authHost = auth.url.replace("http://", "");
+    authUrl = auth.url;
     nginx = stack.add(await new Nginx({
       logDir: stack.dir,
       http: `
@@ -125,6 +127,25 @@ describe("forward-auth behind NGINX auth_request: refusals handed over, payments
     assert.match(r.headers.get("set-cookie") ?? "", /^paygress_pass=p1\./);
     const pass = r.headers.get("x-paygress-pass")!;
     assert.equal((await fetch(`${nginx.url}/other`, { headers: { "X-Paygress-Pass": pass } })).status, 200);
+  });
+
+  it("refuses a check without X-Forwarded-Method/Host/Uri instead of pricing /", async () => {
+    for (const missing of ["X-Forwarded-Method", "X-Forwarded-Uri", "X-Forwarded-Host"]) {
+      const headers: Record<string, string> = { "X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/article", "X-Forwarded-Host": "shop.test" };
+      delete headers[missing];
+      const r = await fetch(`${authUrl}/`, { headers });
+      assert.equal(r.status, 400, missing);
+      assert.match((await r.json()).message, /X-Forwarded-Method, X-Forwarded-Uri and X-Forwarded-Host are required/);
+    }
+  });
+
+  it("ignores client-sent control headers: the NGINX hand-over mode is the path the proxy calls", async () => {
+    const headers = { "X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/article", "X-Forwarded-Host": "shop.test", "X-Paygress-Auth-Request": "nginx" };
+    const r = await fetch(`${authUrl}/`, { headers });
+    assert.equal(r.status, 402, "a client asking for the NGINX mode gets the gate's own answer");
+    const n = await fetch(`${authUrl}/_paygress/nginx`, { headers });
+    assert.equal(n.status, 401);
+    assert.ok(n.headers.get("x-paygress-deny"));
   });
 
   it("answers 400 with the gate's reason to a malformed token", async () => {
