@@ -234,14 +234,24 @@ function istioMint(): Array<Record<string, unknown>> {
   ];
 }
 
-function istioStatsTags(): Record<string, unknown> {
+/**
+ * The Paygress metric labels for a proxy, as a bootstrap override: pilot-agent passes the file of
+ * the ConfigMap a pod names with `sidecar.istio.io/bootstrapOverride` to Envoy as `--config-yaml`,
+ * which Envoy merges into the bootstrap (the stats_tags list is appended to Istio's own). An
+ * EnvoyFilter with `applyTo: BOOTSTRAP` does not work: Istio removed BOOTSTRAP patches (the
+ * BOOTSTRAP_XDS_AGENT feature) in 1.21, and such an EnvoyFilter is accepted and then ignored.
+ * Istio's own `extraStatTags` would not do either: its regex keeps the `_` before `route=`, so the
+ * metric would be named `paygress_requests_total_`.
+ */
+export const ISTIO_BOOTSTRAP_CONFIGMAP = "paygress-bootstrap";
+const BOOTSTRAP_OVERRIDE_ANNOTATION = "sidecar.istio.io/bootstrapOverride";
+
+function istioBootstrapOverride(ns: string): Record<string, unknown> {
   return {
-    apiVersion: "networking.istio.io/v1alpha3",
-    kind: "EnvoyFilter",
-    metadata: { name: "paygress-stats-tags", namespace: "istio-system" },
-    spec: {
-      configPatches: [{ applyTo: "BOOTSTRAP", patch: { operation: "MERGE", value: { stats_config: { stats_tags: PAYGRESS_STATS_TAGS } } } }],
-    },
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: ISTIO_BOOTSTRAP_CONFIGMAP, namespace: ns },
+    data: { "custom_bootstrap.json": JSON.stringify({ stats_config: { stats_tags: PAYGRESS_STATS_TAGS } }, null, 2) + "\n" },
   };
 }
 
@@ -281,7 +291,11 @@ function demoBackend(sidecar: boolean): Array<Record<string, unknown>> {
         replicas: 1,
         selector: { matchLabels: { app: "demo-backend" } },
         template: {
-          metadata: { labels: { app: "demo-backend" } },
+          metadata: {
+            labels: { app: "demo-backend" },
+            // The injector mounts this ConfigMap and pilot-agent merges it into Envoy's bootstrap.
+            ...(sidecar ? { annotations: { [BOOTSTRAP_OVERRIDE_ANNOTATION]: ISTIO_BOOTSTRAP_CONFIGMAP } } : {}),
+          },
           spec: { containers, ...(sidecar ? { volumes: v.volumes } : {}) },
         },
       },
@@ -292,6 +306,7 @@ function demoBackend(sidecar: boolean): Array<Record<string, unknown>> {
       metadata: { name: "demo-backend", namespace: DEMO_NS, labels: { app: "demo-backend" } },
       spec: { selector: { app: "demo-backend" }, ports: [{ name: "http", port: 80, targetPort: "http" }] },
     },
+    ...(sidecar ? [istioBootstrapOverride(DEMO_NS)] : []),
   ];
 }
 
@@ -300,6 +315,7 @@ function istioIngressGateway(): Array<Record<string, unknown>> {
   const labels = { istio: "ingressgateway", app: "istio-ingressgateway" };
   return [
     namespace(GATEWAY_NS),
+    istioBootstrapOverride(GATEWAY_NS),
     {
       apiVersion: "apps/v1",
       kind: "Deployment",
@@ -309,7 +325,8 @@ function istioIngressGateway(): Array<Record<string, unknown>> {
         template: {
           metadata: {
             // Gateway injection: istiod fills in the proxy; what is set here is merged into it.
-            annotations: { "inject.istio.io/templates": "gateway" },
+            // bootstrapOverride: the Paygress metric labels (see istioBootstrapOverride).
+            annotations: { "inject.istio.io/templates": "gateway", [BOOTSTRAP_OVERRIDE_ANNOTATION]: ISTIO_BOOTSTRAP_CONFIGMAP },
             labels: { ...labels, "sidecar.istio.io/inject": "true" },
           },
           spec: {
@@ -714,11 +731,6 @@ plain-HTTP port 80 cluster (${ISTIO_MINT_CLUSTER}, mints[].cluster) and the side
 originates TLS to the mint's port 443 (DestinationRule). Replace ${ISTIO_MINT_HOST} with your mint.`,
     istioMint(),
   ));
-  files.set("k8s/istio/mesh/stats-tags.yaml", yamlFile(
-    `Adds the Paygress metric labels (route, mint, outcome) to every proxy's stats_config, the same
-tags as envoy/config.ts PAYGRESS_STATS_TAGS. Applies when a proxy starts (bootstrap).`,
-    [istioStatsTags()],
-  ));
   for (const t of [GATEWAY, SIDECAR]) {
     files.set(`k8s/istio/${t.kind}/secret.yaml`, yamlFile(
       `The secrets the filter reads from the proxy's environment: the pass HMAC key and the earnings
@@ -756,13 +768,17 @@ Use this OR wasmplugin.yaml, not both.`,
     `An Istio ingress gateway (gateway injection) in ${GATEWAY_NS} routing to the demo backend.
 The istio-proxy container gets the secrets as environment variables from the Secret
 paygress-secrets, and the EnvoyFilter variant's ConfigMaps as volumes (optional: absent with
-WasmPlugin). Env from a Secret is read at start: kubectl rollout restart after changing it.`,
+WasmPlugin). Env from a Secret is read at start: kubectl rollout restart after changing it.
+The ConfigMap ${ISTIO_BOOTSTRAP_CONFIGMAP} (annotation sidecar.istio.io/bootstrapOverride) adds the
+Paygress metric labels (route, mint, outcome) to the proxy's bootstrap when it starts.`,
     istioIngressGateway(),
   ));
   files.set("k8s/istio/sidecar/backend.yaml", yamlFile(
     `The demo backend with an Istio sidecar (namespace label istio-injection=enabled). The container
 named istio-proxy is merged by the injector into the sidecar it adds: it gives the sidecar the
 secrets (env from the Secret paygress-secrets) and the EnvoyFilter variant's ConfigMaps.
+The ConfigMap ${ISTIO_BOOTSTRAP_CONFIGMAP} (annotation sidecar.istio.io/bootstrapOverride) adds the
+Paygress metric labels (route, mint, outcome) to the sidecar's bootstrap when it starts.
 This replaces k8s/demo/backend.yaml (same names).`,
     demoBackend(true),
   ));
