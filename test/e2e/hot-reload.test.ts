@@ -18,6 +18,7 @@ import { Backend } from "../lib/backend.ts";
 import { pluginConfig } from "../lib/config.ts";
 import { Envoy } from "../lib/envoy.ts";
 import { Mint } from "../lib/mint.ts";
+import { Load, versionedWasm } from "../lib/load.ts";
 import { ROOT, sleep, tail } from "../lib/procs.ts";
 import { Stack, onFailureDump } from "../lib/stack.ts";
 
@@ -25,16 +26,6 @@ const WASM = join(ROOT, "build/paygress.wasm");
 const PRICE_V1 = 10;
 const PRICE_V2 = 21;
 const PRICE_BAD = 99;
-
-/** Appends a custom section naming the version, so v1 and v2 are different modules (new VM). */
-function versionedWasm(version: string): Buffer {
-  const name = Buffer.from("paygress.version");
-  const payload = Buffer.concat([Buffer.from([name.length]), name, Buffer.from(version)]);
-  const size: number[] = [];
-  let n = payload.length;
-  do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; size.push(b); } while (n);
-  return Buffer.concat([readFileSync(WASM), Buffer.from([0]), Buffer.from(size), payload]);
-}
 
 /** The `amount` of a 402 fetched on a new TCP connection (no pooled keep-alive connection). */
 function freshConnectionAmount(url: string): Promise<number> {
@@ -48,73 +39,6 @@ function freshConnectionAmount(url: string): Promise<number> {
     });
     req.on("error", reject);
   });
-}
-
-/** Counts every response of a closed loop of concurrent unpaid requests. */
-class Load {
-  counts = new Map<string, number>();
-  failures: string[] = [];
-  total = 0;
-  private stopped = false;
-  private workers: Promise<void>[] = [];
-  /** Outcomes in arrival order (bounded), to see the switch-over. */
-  recent: string[] = [];
-
-  constructor(readonly url: string, readonly prices: Map<number, string>) {}
-
-  start(concurrency: number, maxRequests: number, maxMs: number): void {
-    const deadline = Date.now() + maxMs;
-    for (let i = 0; i < concurrency; i++) {
-      this.workers.push((async () => {
-        while (!this.stopped && this.total < maxRequests && Date.now() < deadline) {
-          this.record(await this.once());
-        }
-      })());
-    }
-  }
-
-  private async once(): Promise<string> {
-    try {
-      const r = await fetch(this.url, { signal: AbortSignal.timeout(5000) });
-      const text = await r.text();
-      if (r.status !== 402) return `fail:status ${r.status}: ${text.slice(0, 120)}`;
-      const amount = (JSON.parse(text) as { amount?: number }).amount;
-      const v = amount === undefined ? undefined : this.prices.get(amount);
-      return v ?? `fail:402 with amount ${amount}`;
-    } catch (e) {
-      return `fail:${String(e).slice(0, 120)}`;
-    }
-  }
-
-  private record(outcome: string): void {
-    this.total++;
-    const key = outcome.startsWith("fail:") ? "failed" : outcome;
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-    if (key === "failed" && this.failures.length < 20) this.failures.push(outcome);
-    this.recent.push(key);
-    if (this.recent.length > 400) this.recent.shift();
-  }
-
-  count(k: string): number { return this.counts.get(k) ?? 0; }
-
-  /** Resolves when `cond` holds; fails after `timeoutMs` with the counts so far. */
-  async until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!cond()) {
-      if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms; counts ${JSON.stringify(Object.fromEntries(this.counts))}`);
-      await sleep(50);
-    }
-  }
-
-  /** Whether the last `n` outcomes were all `k`. */
-  lastAre(k: string, n: number): boolean {
-    return this.recent.length >= n && this.recent.slice(-n).every((x) => x === k);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.all(this.workers);
-  }
 }
 
 describe("hot reload: new .wasm and configuration through a watched ECDS file, under load", () => {
@@ -166,7 +90,7 @@ describe("hot reload: new .wasm and configuration through a watched ECDS file, u
       ecds: { path: ecdsFile },
     });
     stack.add(envoy);
-    deploy("v1", versionedWasm("v1"), PRICE_V1);
+    deploy("v1", versionedWasm(readFileSync(WASM), "v1"), PRICE_V1);
     await envoy.start();
     load = new Load(`${envoy.url}/premium`, new Map([[PRICE_V1, "v1"], [PRICE_V2, "v2"], [PRICE_BAD, "bad"]]));
   });
@@ -188,7 +112,7 @@ describe("hot reload: new .wasm and configuration through a watched ECDS file, u
     await load.until("500 responses from v1", () => load.count("v1") >= 500, 20000);
     const before = await ecdsStats();
     const started = Date.now();
-    deploy("v2", versionedWasm("v2"), PRICE_V2);
+    deploy("v2", versionedWasm(readFileSync(WASM), "v2"), PRICE_V2);
     await load.until("v2 serving", () => load.lastAre("v2", 200), 20000);
     const switchMs = Date.now() - started;
     assert.match(await serving(), /paygress-v2\.wasm/, "the ECDS config in effect loads the v2 .wasm");
