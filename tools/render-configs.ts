@@ -238,8 +238,8 @@ function istioMint(): Array<Record<string, unknown>> {
  * The Paygress metric labels for a proxy, as a bootstrap override: pilot-agent passes the file of
  * the ConfigMap a pod names with `sidecar.istio.io/bootstrapOverride` to Envoy as `--config-yaml`,
  * which Envoy merges into the bootstrap (the stats_tags list is appended to Istio's own). An
- * EnvoyFilter with `applyTo: BOOTSTRAP` does not work: Istio removed BOOTSTRAP patches (the
- * BOOTSTRAP_XDS_AGENT feature) in 1.21, and such an EnvoyFilter is accepted and then ignored.
+ * EnvoyFilter with `applyTo: BOOTSTRAP` does not work: Istio removed the BOOTSTRAP_XDS_AGENT feature
+ * that applied BOOTSTRAP patches (release note bds-removal); such an EnvoyFilter is accepted, then ignored.
  * Istio's own `extraStatTags` would not do either: its regex keeps the `_` before `route=`, so the
  * metric would be named `paygress_requests_total_`.
  */
