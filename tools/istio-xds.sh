@@ -4,7 +4,8 @@
 # Called by tools/setup.sh. Quick when up to date: the binary carries a stamp of its sources
 # (go.mod, go.sum, *.go); the Go build cache (.cache/go/build) and the module cache
 # (.cache/go/pkg/mod) make a rebuild after a source change take seconds, not minutes.
-# A cold build downloads ~180 MB of modules and compiles ~1,500 packages: several minutes on 2 cores.
+# A cold build downloads ~130 MB of module zips (~640 MB unpacked) and compiles ~1,750 packages:
+# 8 min 12 s measured on 2 cores (a rebuild after a source change: 13 s; up to date: 0.02 s).
 # Usage: bash tools/istio-xds.sh [--print-path]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +34,7 @@ case "$gov" in
   *) die "Go >= 1.26 is required to build istio.io/istio ($(sed -n 's/^\tistio.io\/istio //p' $SRC/go.mod)), found go$gov" ;;
 esac
 mkdir -p "$(dirname "$BIN")"
-[ -d "$GOCACHE" ] || say "first build: downloads ~180 MB of Go modules and compiles ~1,500 packages (several minutes on 2 cores)"
+[ -d "$GOCACHE" ] || say "first build: downloads ~130 MB of Go modules and compiles ~1,750 packages (about 8 minutes on 2 cores)"
 t0=$(date +%s)
 (cd "$SRC" && go build -trimpath -ldflags '-s -w' -o "$BIN.tmp" .) \
   || die "go build in $SRC failed (is the Go module proxy reachable? GOPROXY=$(go env GOPROXY))"
