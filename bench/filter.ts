@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { FakeHost } from "../test/lib/fakehost.ts";
 import { ROOT } from "../test/lib/procs.ts";
 import { pluginConfig } from "../test/lib/config.ts";
+import { ScriptedMint } from "../test/lib/scriptedmint.ts";
 
 const WASM = process.argv.includes("--wasm") ? process.argv[process.argv.indexOf("--wasm") + 1] : join(ROOT, "build/paygress.wasm");
 const jsonFile = process.argv.includes("--json") ? process.argv[process.argv.indexOf("--json") + 1] : null;
@@ -14,6 +15,12 @@ const N = 200000;
 
 const h = await FakeHost.load(WASM);
 h.configure(pluginConfig({ mints: [{ url: "http://127.0.0.1:3338", cluster: "mint" }], price: 10, passTtl: 86400 }));
+// The first priced request reads the mint's fees (one /v1/keysets call); answer it before measuring.
+{
+  const { stream } = h.request([[":method", "GET"], [":path", "/api/warm"], [":authority", "shop.example"]]);
+  new ScriptedMint({ url: "http://127.0.0.1:3338", feePpk: 100 }).serve(h, 0, () => stream.local != null);
+  h.finish(stream);
+}
 // A pass signed by the filter's own key: issue one through the gate is not possible without a
 // mint, so sign it like the filter does (p1.<kid>.<exp>.<route>.<mac>).
 import { createHmac } from "node:crypto";
