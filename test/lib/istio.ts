@@ -113,9 +113,10 @@ export function istioPluginConfig(scenario: Doc, shipped: Doc): { config: Doc; s
     secrets[passEnv] = secret;
     return { ...rest, secret_env: passEnv };
   });
-  const { seed, ...earnings } = c.earnings;
+  const { seed, lane, ...earnings } = c.earnings;
   secrets[seedEnv] = seed;
-  c.earnings = { ...earnings, seed_env: seedEnv };
+  // The lane as shipped: from the pod's name (<deployment>-0 here: lane 0, what the suite collects).
+  c.earnings = { ...earnings, seed_env: seedEnv, ...(shipped.earnings.lane_env ? { lane_env: shipped.earnings.lane_env } : { lane }) };
   return { config: c, secrets };
 }
 
@@ -183,7 +184,9 @@ export function proxyContainer(deployment: Doc): Doc {
 
 /** The proxy container's environment: `env` entries, secretKeyRef resolved against the Secrets. */
 export function proxyEnv(deployment: Doc, docs: Doc[]): Record<string, string> {
-  const env: Record<string, string> = {};
+  // What Istio's injector sets in every istio-proxy container (the replicated configurations
+  // derive the earnings lane from it: earnings.lane_env).
+  const env: Record<string, string> = { POD_NAME: podName(deployment) };
   for (const e of (proxyContainer(deployment).env ?? []) as Doc[]) {
     if (e.value !== undefined) env[e.name] = String(e.value);
     else if (e.valueFrom?.secretKeyRef) {

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { envoyBootstrap, paygressHttpFilter } from "../../envoy/config.ts";
-import { HOST_ENV_KEYS, examplePluginConfigs, renderAll, staleFiles } from "../../tools/render-configs.ts";
+import { REPLICA_ENV_KEYS, examplePluginConfigs, renderAll, staleFiles } from "../../tools/render-configs.ts";
 import { validateEnvoyConfig } from "../lib/envoy.ts";
 import { ROOT } from "../lib/procs.ts";
 
@@ -48,7 +48,7 @@ describe("generated example configurations", () => {
       const fromSource = paygressHttpFilter({
         wasmPath: typed.config.vm_config.code.local.filename,
         pluginConfig: JSON.parse(typed.config.configuration.value),
-        hostEnvKeys: HOST_ENV_KEYS,
+        hostEnvKeys: REPLICA_ENV_KEYS,
         prettyConfig: true,
       }).typed_config;
       assert.deepEqual(typed, fromSource);
@@ -64,10 +64,11 @@ describe("envoy --mode validate on every Envoy and plugin configuration", () => 
     assert.ok(existsSync(WASM), `${WASM} missing: bash build-wasm-plugins.sh wasm`);
     dir = mkdtempSync(join(tmpdir(), "paygress-configs-"));
     // The filter reads its secrets from Envoy's environment (host_env_keys).
-    for (const k of HOST_ENV_KEYS) { saved[k] = process.env[k]; process.env[k] = randomBytes(32).toString("hex"); }
+    // Replicated configurations also read the pod's name (earnings.lane_env).
+    for (const k of REPLICA_ENV_KEYS) { saved[k] = process.env[k]; process.env[k] = k === "POD_NAME" ? "paygress-7d9c8-x2kqp" : randomBytes(32).toString("hex"); }
   });
   after(() => {
-    for (const k of HOST_ENV_KEYS) { if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k]; }
+    for (const k of REPLICA_ENV_KEYS) { if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k]; }
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -102,7 +103,7 @@ describe("envoy --mode validate on every Envoy and plugin configuration", () => 
     return bootstrapWith({ name: "envoy.filters.http.wasm", typed_config: typed });
   }
   function pluginConfigAsStatic(config: unknown): string {
-    return bootstrapWith(paygressHttpFilter({ wasmPath: WASM, pluginConfig: config, hostEnvKeys: HOST_ENV_KEYS }));
+    return bootstrapWith(paygressHttpFilter({ wasmPath: WASM, pluginConfig: config, hostEnvKeys: REPLICA_ENV_KEYS }));
   }
 
 
@@ -135,7 +136,7 @@ describe("envoy --mode validate on every Envoy and plugin configuration", () => 
   it("the Istio WasmPlugins' pluginConfig, in the real filter", async () => {
     for (const kind of ["gateway", "sidecar"]) {
       const [wp] = docs(`k8s/istio/${kind}/wasmplugin.yaml`);
-      assert.deepEqual(wp.spec.vmConfig.env.map((e: Json) => e.name), HOST_ENV_KEYS);
+      assert.deepEqual(wp.spec.vmConfig.env.map((e: Json) => e.name), REPLICA_ENV_KEYS);
       await assertValid(`${kind} WasmPlugin`, pluginConfigAsStatic(wp.spec.pluginConfig));
     }
   });
