@@ -1,4 +1,4 @@
-// npm run bench:envoy [-- --json FILE] [-- --duration S] [-- --rounds N]
+// npm run bench:envoy [-- --json FILE] [-- --duration S] [-- --rounds N] [-- --baseline-wasm FILE]
 //
 // Throughput and latency of Envoy on loopback with wrk, in one run:
 //   off         Envoy without any Wasm filter (baseline)
@@ -9,6 +9,8 @@
 //   empty-sdk   an empty filter on @solo-io/proxy-runtime, patched like ours (bench/wasm/empty-sdk.ts)
 //   read-headers  the empty SDK filter reading the request headers once, as Paygress must
 //               (bench/wasm/read-headers.ts)
+// With --baseline-wasm, also pass@baseline and 402@baseline: the same requests through another build
+// of paygress.wasm (e.g. an earlier commit's), in the same run, for a before/after ratio.
 // The upstream is NGINX returning a small static 200. Envoy runs one worker pinned to CPU 0; wrk and
 // NGINX are pinned to CPU 1, so the proxy's CPU is what is measured. Throughput is measured with 16
 // connections, latency with 1 connection (requests one after another, so the median is the service
@@ -32,6 +34,7 @@ const opt = (k: string, d: string) => (args.includes(`--${k}`) ? args[args.index
 const DURATION = Number(opt("duration", "5"));
 const ROUNDS = Number(opt("rounds", "3"));
 const jsonFile = args.includes("--json") ? opt("json", "build/bench-envoy.json") : null;
+const baselineWasm = args.includes("--baseline-wasm") ? opt("baseline-wasm", "") : null;
 const run = promisify(execFile);
 
 interface WrkResult { rps: number; p50us: number; p90us: number; p99us: number; non2xx: number; errors: number }
@@ -85,7 +88,11 @@ try {
     ...common, name: "envoy-on", mints: [{ cluster: "mint", host: "127.0.0.1", port: mint.port }],
     filter: { wasmPath: join(ROOT, "build/paygress.wasm"), pluginConfig: pluginConfig({ mints: [{ url: mint.url, cluster: "mint" }], price: 10, passTtl: 86400 }) },
   }).start());
-  for (const e of [off, abiEnvoy, sdkEnvoy, readEnvoy, on]) await run("taskset", ["-a", "-p", "-c", "0", String(e.proc.child.pid)]);
+  const baseline = baselineWasm ? stack.add(await new Envoy({
+    ...common, name: "envoy-baseline", mints: [{ cluster: "mint", host: "127.0.0.1", port: mint.port }],
+    filter: { wasmPath: baselineWasm, pluginConfig: pluginConfig({ mints: [{ url: mint.url, cluster: "mint" }], price: 10, passTtl: 86400 }) },
+  }).start()) : null;
+  for (const e of [off, abiEnvoy, sdkEnvoy, readEnvoy, on, ...(baseline ? [baseline] : [])]) await run("taskset", ["-a", "-p", "-c", "0", String(e.proc.child.pid)]);
 
   // Buy a pass once.
   const wallet = await new TestWallet(mint.url).load();
@@ -100,6 +107,10 @@ try {
     { name: "read-headers", url: `${readEnvoy.url}/`, header: `X-Paygress-Pass: ${pass}`, expect: "200" },
     { name: "pass", url: `${on.url}/`, header: `X-Paygress-Pass: ${pass}`, expect: "200" },
     { name: "402", url: `${on.url}/`, expect: "402" },
+    ...(baseline ? [
+      { name: "pass@baseline", url: `${baseline.url}/`, header: `X-Paygress-Pass: ${pass}`, expect: "200" },
+      { name: "402@baseline", url: `${baseline.url}/`, expect: "402" },
+    ] : []),
   ];
   for (const v of variants) await wrk(v.url, 4, v.header); // warm up (JIT, connection pools)
 
@@ -153,6 +164,12 @@ try {
     `+ reading the headers once/off ${ratios.readHeadersThroughputRatio.toFixed(3)}`);
   console.log(`worker CPU per request above off: empty module ${ratios.emptyAbiAddedCpuUsPerRequest.toFixed(2)} µs, empty SDK filter ${ratios.emptySdkAddedCpuUsPerRequest.toFixed(2)} µs, ` +
     `+ header read ${ratios.readHeadersAddedCpuUsPerRequest.toFixed(2)} µs, Paygress pass path ${ratios.passAddedCpuUsPerRequest.toFixed(2)} µs`);
+  if (baseline) {
+    const b = row("pass@baseline");
+    const c = row("402@baseline");
+    console.log(`this build vs the baseline build: pass throughput ${(passRow.rps / b.rps).toFixed(3)}, pass added CPU ${(perRequestUs(passRow) - perRequestUs(base)).toFixed(2)} vs ` +
+      `${(perRequestUs(b) - perRequestUs(base)).toFixed(2)} µs per request; 402 throughput ${(row("402").rps / c.rps).toFixed(3)}`);
+  }
   if (jsonFile) {
     writeFileSync(jsonFile, JSON.stringify({ when: new Date().toISOString(), cpu: os.cpus()[0]?.model, durationS: DURATION, rounds: ROUNDS, summary, ratios, targets, raw: { tput, lat } }, null, 2));
     console.log(`wrote ${jsonFile}`);
