@@ -7,6 +7,7 @@
 #   - Go tools built from the Go module proxy (tools/go-tools.sh), when that script exists
 #   - the Istio host of the e2e tests: Istio's discovery server code built from test/istio
 #     (tools/istio-xds.sh; several minutes the first time, then cached)
+#   - NGINX with ngx_wasm_module on Wasmtime, built into .cache/ngx-wasm (tools/ngx-wasm.sh)
 # Every step checks first and does nothing when its result is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,8 @@ say() { echo "setup: $*"; }
 die() { echo "setup: ERROR: $*" >&2; exit 1; }
 
 # --- Debian packages ----------------------------------------------------------------------------
-APT_PACKAGES=(wabt nginx libnginx-mod-http-lua wrk clang libclang-rt-14-dev valgrind)
+APT_PACKAGES=(wabt nginx libnginx-mod-http-lua wrk clang libclang-rt-14-dev valgrind
+  build-essential dpkg-dev unzip libpcre2-dev libssl-dev zlib1g-dev)  # the last line: tools/ngx-wasm.sh
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -45,10 +47,14 @@ command -v node >/dev/null || die "Node.js >= 20 is required (not found)"
 NPM=$(PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v "node_modules/.bin" | paste -sd: -) command -v npm) \
   || die "npm is required (not found)"
 [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ] || die "Node.js >= 20 is required, found $(node --version)"
+# patch-package applies patches/*.patch on install only: a changed patch needs a fresh install.
+PATCHES_SUM=$(cat patches/*.patch | sha256sum | cut -d' ' -f1)
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
-   || ! grep -q "paygress patch" node_modules/@solo-io/proxy-runtime/assembly/malloc.ts 2>/dev/null; then
+   || ! grep -q "paygress patch" node_modules/@solo-io/proxy-runtime/assembly/malloc.ts 2>/dev/null \
+   || [ "$(cat node_modules/.paygress-patches 2>/dev/null)" != "$PATCHES_SUM" ]; then
   say "installing npm packages (npm ci)"
   "$NPM" ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
+  echo "$PATCHES_SUM" > node_modules/.paygress-patches
 fi
 
 # --- Python virtualenv: Envoy + Nutshell ----------------------------------------------------------
@@ -71,5 +77,8 @@ fi
 if [ -f tools/istio-xds.sh ]; then
   bash tools/istio-xds.sh || die "building the Istio discovery server (test/istio, tools/istio-xds.sh) failed"
 fi
+
+# --- NGINX + ngx_wasm_module (Wasmtime) -------------------------------------------------------------
+bash tools/ngx-wasm.sh || die "building NGINX with ngx_wasm_module failed"
 
 say "ready (node $(node --version), $(.venv/bin/envoy --version | grep -o '[0-9]*\.[0-9]*\.[0-9]*/' | tr -d / | head -1 | sed 's/^/envoy /'), cashu $(.venv/bin/pip show cashu 2>/dev/null | sed -n 's/^Version: //p'))"
