@@ -262,13 +262,18 @@ function pair(k: string, v: string): HeaderPair {
   return new HeaderPair(String.UTF8.encode(k), String.UTF8.encode(v));
 }
 
-/** A local answer encoded for proxy_send_local_response. */
+/**
+ * A local answer encoded for proxy_send_local_response. No status details: ngx_wasm_module (Kong)
+ * sends them as the HTTP reason phrase ("HTTP/1.1 402 payment_required"), and with none every host
+ * uses the standard phrase — what the Rust and Go SDKs send too. The code stays in the JSON body
+ * and the audit line.
+ */
 class EncodedResponse {
   details: ArrayBuffer;
   body: ArrayBuffer;
   headers: ArrayBuffer;
-  constructor(details: string, headers: Array<string>, body: string) {
-    this.details = String.UTF8.encode(details.length > 0 ? details : "paygress");
+  constructor(_details: string, headers: Array<string>, body: string) {
+    this.details = new ArrayBuffer(0);
     this.body = String.UTF8.encode(body);
     this.headers = serializePairs(headers);
   }
@@ -299,9 +304,12 @@ function serializePairs(headers: Array<string>): ArrayBuffer {
   return out;
 }
 
+/** grpc_status -1: not a gRPC answer (ngx_wasm_module asserts it in debug builds; Envoy ignores it). */
+const NO_GRPC_STATUS: u32 = 0xffffffff;
+
 function sendEncoded(status: u32, e: EncodedResponse): void {
   imports.proxy_send_local_response(status, changetype<usize>(e.details), e.details.byteLength,
-    changetype<usize>(e.body), e.body.byteLength, changetype<usize>(e.headers), e.headers.byteLength, <u32>GrpcStatusValues.Unknown);
+    changetype<usize>(e.body), e.body.byteLength, changetype<usize>(e.headers), e.headers.byteLength, NO_GRPC_STATUS);
 }
 
 function sendLocal(status: u32, details: string, headers: Array<string>, body: string): void {
