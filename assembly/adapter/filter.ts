@@ -146,6 +146,9 @@ export class PaygressHttp extends Context {
       pair(":method", call.method),
       pair(":path", call.path),
       pair(":authority", mint.authority),
+      // ngx_wasm_module (Kong) speaks TLS to the mint only when told so by :scheme; Envoy takes TLS
+      // from the cluster and keeps :scheme as the URL says.
+      pair(":scheme", mint.url.startsWith("https:") ? "https" : "http"),
       pair("accept", "application/json"),
       pair("user-agent", "paygress"),
     ];
