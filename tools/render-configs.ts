@@ -478,48 +478,111 @@ function ingressNginxValues(): Record<string, unknown> {
 
 // ---- NGINX with ngx_wasm_module, Kong ------------------------------------------------------------------
 
-/** nginx.conf for NGINX built with ngx_wasm_module, loading the same paygress.wasm. */
-function ngxWasmConf(): string {
-  const config = JSON.stringify(examplePluginConfig(NATIVE_MINT));
-  return `# ${GENERATED}
+/** The shared key/value zone holding the earnings counters (the gate's keys are "paygress/..."). */
+export const NGX_WASM_SHM_KV = { name: "paygress", size: "1m" };
+
+export interface NgxWasmConfOptions {
+  /** Where NGINX reads paygress.wasm. */
+  wasmPath: string;
+  /** The plugin configuration; each mints[].cluster is the "host:port" the module's dispatch connects to. */
+  pluginConfig: Record<string, unknown>;
+  /** `listen` argument. */
+  listen: string;
+  /** The protected service, host:port. */
+  upstream: string;
+  workers?: number | "auto";
+  /** DNS server for mint host names (ngx_wasm_module resolves them itself). */
+  resolver: string;
+  /** Lines before `events` (a test run: daemon, pid, error_log). */
+  main?: string[];
+  /** Lines at the top of `http` (a test run: temp paths). */
+  http?: string[];
+  /** Comment block at the top of the file. */
+  header?: string;
+}
+
+/** A string argument for nginx.conf: single-quoted, with the escapes NGINX's parser undoes. */
+function nginxQuote(s: string): string {
+  return "'" + s.replaceAll("\\", "\\\\").replaceAll("'", "\\'") + "'";
+}
+
+/**
+ * nginx.conf for NGINX built with ngx_wasm_module running the same paygress.wasm: the example
+ * k8s/ngx-wasm/nginx.conf and, with loopback values, what test/lib/ngx-wasm.ts runs.
+ */
+export function ngxWasmConf(o: NgxWasmConfOptions): string {
+  const lines = [
+    ...(o.header !== undefined ? [o.header, ""] : []),
+    `worker_processes ${o.workers ?? "auto"};`,
+    ...(o.main ?? []),
+    "",
+    "# The filter reads its secrets from the environment (WASI environ_get returns the worker's",
+    "# environment); NGINX keeps only the variables named here.",
+    `env ${SECRET_ENV.passKey};`,
+    `env ${SECRET_ENV.earningsSeed};`,
+    "",
+    "events {}",
+    "",
+    "wasm {",
+    "    # name \"paygress\" = the filter name used by proxy_wasm below",
+    `    module paygress ${o.wasmPath};`,
+    "    # The earnings counters, shared by every worker (proxy_{get,set}_shared_data with compare-and-",
+    "    # swap; keys \"paygress/...\" land in this zone). eviction=none: a full zone makes the gate refuse",
+    "    # (503) instead of forgetting a counter.",
+    `    shm_kv ${NGX_WASM_SHM_KV.name} ${NGX_WASM_SHM_KV.size} eviction=none;`,
+    "    # Mint calls (proxy_http_call) go to mints[].cluster, a \"host:port\" the module connects to",
+    "    # itself (not an Envoy cluster name); host names are resolved with:",
+    `    resolver ${o.resolver} ipv6=off;`,
+    "    # https mints: verify the mint's certificate",
+    "    tls_trusted_certificate /etc/ssl/certs/ca-certificates.crt;",
+    "    tls_verify_cert on;",
+    "    tls_verify_host on;",
+    "}",
+    "",
+    "http {",
+    ...(o.http ?? []).map((l) => `    ${l}`),
+    "    upstream paygress_backend {",
+    `        server ${o.upstream};`,
+    "        keepalive 32;",
+    "    }",
+    "",
+    "    server {",
+    `        listen ${o.listen};`,
+    "",
+    "        location / {",
+    "            # The plugin configuration (JSON) is the filter's configuration buffer. Never put a",
+    "            # \"return\" in a location with proxy_wasm: it runs in the same rewrite phase, after the",
+    "            # filter, and answers in place of the filter's 402 (docs/deploy.md).",
+    `            proxy_wasm paygress ${nginxQuote(JSON.stringify(o.pluginConfig))};`,
+    "            # on_request_headers in the access phase (as Kong runs it): there the module holds the",
+    "            # request while a mint call is in flight. In the default rewrite phase it lets the phase",
+    "            # engine run on when the client connection fires an event meanwhile, and the request",
+    "            # is proxied before the mint answered (docs/deploy.md).",
+    "            proxy_wasm_request_headers_in_access on;",
+    "            proxy_http_version 1.1;",
+    "            proxy_set_header Connection \"\";",
+    "            proxy_pass http://paygress_backend;",
+    "        }",
+    "    }",
+    "}",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+function ngxWasmExample(): string {
+  return ngxWasmConf({
+    header: `# ${GENERATED}
 # NGINX built with Kong's ngx_wasm_module (https://github.com/Kong/ngx_wasm_module) running the
-# same paygress.wasm as Envoy. Not run here (no ngx_wasm_module build on this machine); the
-# module's imports are checked against ngx_wasm_module's documented host ABI by
-# test/unit/abi-subset.test.ts (k8s/ngx-wasm/host-abi.json).
-
-# The filter reads its secrets from the environment (WASI environ_get returns the worker's
-# environment); NGINX keeps only the variables named here.
-env ${SECRET_ENV.passKey};
-env ${SECRET_ENV.earningsSeed};
-
-events {}
-
-wasm {
-    # name "paygress" = the filter name used by proxy_wasm below
-    module paygress /etc/paygress/paygress.wasm;
-    # proxy_http_call targets are "host:port" here (not Envoy cluster names), resolved with:
-    resolver 1.1.1.1 ipv6=off;
-    tls_trusted_certificate /etc/ssl/certs/ca-certificates.crt;
-    tls_verify_cert on;
-    tls_verify_host on;
-}
-
-http {
-    upstream demo_backend {
-        server 127.0.0.1:8080;
-    }
-
-    server {
-        listen 8000;
-
-        location / {
-            # The plugin configuration (JSON) is the filter's configuration buffer.
-            proxy_wasm paygress '${config}';
-            proxy_pass http://demo_backend;
-        }
-    }
-}
-`;
+# same paygress.wasm as Envoy; tools/ngx-wasm.sh builds one (.cache/ngx-wasm/nginx/sbin/nginx) and
+# test/e2e/ngx-wasm.test.ts runs this configuration (with loopback addresses) through the payment
+# scenarios. Put paygress.wasm at /etc/paygress/paygress.wasm; the demo backend is 127.0.0.1:8080.`,
+    wasmPath: "/etc/paygress/paygress.wasm",
+    pluginConfig: examplePluginConfig(NATIVE_MINT),
+    listen: "8000",
+    upstream: "127.0.0.1:8080",
+    resolver: "1.1.1.1",
+  });
 }
 
 function kongConf(): string {
@@ -815,7 +878,7 @@ March 2026); the same Lua API works in any NGINX/OpenResty (see docs/deploy.md).
   files.set("k8s/ingress-nginx/values.yaml", `# ${GENERATED}\n# Helm values for the ingress-nginx chart (helm upgrade --install ingress-nginx ingress-nginx/ingress-nginx\n#   -n ${INGRESS_NGINX_NS} -f k8s/ingress-nginx/values.yaml): the controller pod mounts the plugin, the\n# configuration and the native library, and gets the secrets as environment variables.\n` + stringify(ingressNginxValues(), { lineWidth: 0 }));
 
   // ngx_wasm_module, Kong.
-  files.set("k8s/ngx-wasm/nginx.conf", ngxWasmConf());
+  files.set("k8s/ngx-wasm/nginx.conf", ngxWasmExample());
   files.set("k8s/kong/kong.conf", kongConf());
   files.set("k8s/kong/kong.yml", yamlFile(
     `Kong declarative configuration: a filter chain running paygress.wasm on the demo service's

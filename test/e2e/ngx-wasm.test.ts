@@ -1,0 +1,80 @@
+// The payment scenario suite (test/lib/scenarios.ts) against build/paygress.wasm in NGINX built
+// with Kong's ngx_wasm_module on Wasmtime (tools/ngx-wasm.sh), configured by the generator of
+// k8s/ngx-wasm/nginx.conf with loopback values (test/lib/ngx-wasm.ts). Two workers share the
+// earnings counters through shm_kv, so the concurrent double spend and the counters run across
+// processes; mint calls go through the module's HTTP dispatch. Then what is particular to this
+// host: the reason phrase of local replies, metrics (none over HTTP here), and that no worker ever
+// died on a signal during the whole file.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { get as httpGet } from "node:http";
+import { join } from "node:path";
+import { Backend } from "../lib/backend.ts";
+import { pluginConfig } from "../lib/config.ts";
+import { Stack } from "../lib/stack.ts";
+import { NgxWasm } from "../lib/ngx-wasm.ts";
+import { ROOT } from "../lib/procs.ts";
+import { paymentScenarios, type ScenarioContext } from "../lib/scenarios.ts";
+import { clientGoneScenario } from "../lib/client-gone.ts";
+import { logFilePart } from "../../host-shims/testing.ts";
+
+const WASM = join(ROOT, "build/paygress.wasm");
+/** Every NGINX this file started, for the crash check at the end. */
+const started: NgxWasm[] = [];
+/** Error logs of the NGINXes already stopped (their directories may be gone). */
+const crashLines: string[] = [];
+let lastUrl = "";
+
+async function startNgx(ctx: { stack: ScenarioContext["stack"]; mintPort: number; backendPort: number; pluginConfig: Record<string, unknown> }, name: string): Promise<NgxWasm> {
+  const n = new NgxWasm({
+    logDir: ctx.stack.dir, name, wasmPath: WASM, pluginConfig: ctx.pluginConfig,
+    clusters: { mint: ctx.mintPort }, upstreamPort: ctx.backendPort, workers: 2,
+  });
+  // The error log is the host's log: dump it on failure, and keep its crash lines after a stop.
+  ctx.stack.add({ stop: async () => { crashLines.push(...n.crashes()); }, proc: { opts: { name: `${name} error.log` }, log: () => n.errorLog() } });
+  ctx.stack.add(await n.start());
+  started.push(n);
+  return n;
+}
+
+paymentScenarios("NGINX + ngx_wasm_module", async (ctx: ScenarioContext) => {
+  let restarts = 0;
+  const sctx = { stack: ctx.stack, mintPort: ctx.mintPort, backendPort: ctx.backend.port, pluginConfig: ctx.pluginConfig };
+  let ngx = await startNgx(sctx, "ngx-wasm");
+  lastUrl = ngx.url;
+  return {
+    get url() { return ngx.url; },
+    kill: async () => { crashLines.push(...ngx.crashes()); await ngx.proc.kill(); },
+    restart: async () => { ngx = await startNgx(sctx, `ngx-wasm-restart-${++restarts}`); lastUrl = ngx.url; },
+    // The filter's log lines (audit lines at info) are in NGINX's error log.
+    logs: () => ngx.errorLog(),
+  };
+}, { logs: true });
+
+clientGoneScenario("NGINX + ngx_wasm_module", async (ctx) => (await startNgx(ctx, "ngx-wasm-client-gone")).url);
+
+describe("NGINX + ngx_wasm_module: what is particular to this host", () => {
+  it("answers local replies with the standard reason phrase", async () => {
+    // No mint needed: a 402 comes without any mint call (port 9 is never dialled).
+    const stack = new Stack("ngx-wasm-reason");
+    try {
+      const backend = stack.add(await new Backend().start());
+      const n = await startNgx({ stack, mintPort: 9, backendPort: backend.port,
+        pluginConfig: pluginConfig({ mints: [{ url: "http://127.0.0.1:9", cluster: "mint" }] }) }, "ngx-wasm-reason");
+      const line = await new Promise<string>((resolve, reject) => {
+        httpGet(`${n.url}/paid`, (res) => { res.resume(); resolve(`${res.statusCode} ${res.statusMessage}`); }).on("error", reject);
+      });
+      assert.equal(line, "402 Payment Required");
+      const free = await fetch(`${n.url}/free/x`);
+      assert.equal(free.status, 200);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it("no NGINX worker died on a signal in this file", () => {
+    const lines = [...crashLines, ...started.flatMap((n) => n.crashes())];
+    assert.ok(started.length >= 3, `NGINXes started: ${started.length} (${lastUrl})`);
+    assert.deepEqual([...new Set(lines)], [], "a worker crashed (the host must survive anything the filter does)");
+  });
+});
