@@ -8,9 +8,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { get as httpGet } from "node:http";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Backend } from "../lib/backend.ts";
 import { pluginConfig } from "../lib/config.ts";
+import { Load, versionedWasm } from "../lib/load.ts";
 import { Mint } from "../lib/mint.ts";
 import { ROOT, sleep } from "../lib/procs.ts";
 import { Stack, onFailureDump } from "../lib/stack.ts";
@@ -27,9 +29,9 @@ const started: NgxWasm[] = [];
 const crashLines: string[] = [];
 let lastUrl = "";
 
-async function startNgx(ctx: { stack: ScenarioContext["stack"]; mintPort: number; backendPort: number; pluginConfig: Record<string, unknown> }, name: string): Promise<NgxWasm> {
+async function startNgx(ctx: { stack: ScenarioContext["stack"]; mintPort: number; backendPort: number; pluginConfig: Record<string, unknown> }, name: string, wasmPath = WASM): Promise<NgxWasm> {
   const n = new NgxWasm({
-    logDir: ctx.stack.dir, name, wasmPath: WASM, pluginConfig: ctx.pluginConfig,
+    logDir: ctx.stack.dir, name, wasmPath, pluginConfig: ctx.pluginConfig,
     clusters: { mint: ctx.mintPort }, upstreamPort: ctx.backendPort, workers: 2,
   });
   // The error log is the host's log: dump it on failure, and keep its crash lines after a stop.
@@ -119,5 +121,58 @@ describe("NGINX + ngx_wasm_module: what is particular to this host", () => {
     const lines = [...crashLines, ...started.flatMap((n) => n.crashes())];
     assert.ok(started.length >= 3, `NGINXes started: ${started.length} (${lastUrl})`);
     assert.deepEqual([...new Set(lines)], [], "a worker crashed (the host must survive anything the filter does)");
+  });
+});
+
+// Hot reload the NGINX way: a new .wasm and configuration written next to the running ones, then
+// `nginx -s reload` (the master starts workers with the new module, the old ones finish their
+// requests and exit). Under a closed loop of unpaid requests every response must come from v1 or
+// v2 (the 402's amount names it), none may fail, and the master keeps its PID. The clients open a
+// new connection per request: on reload the old workers close their idle keep-alive connections,
+// and a client that sends on one at that instant sees the connection closed (an NGINX property, not
+// the module's; clients that retry idempotent requests on a closed keep-alive connection do not see
+// it). PAYGRESS_RELOAD_KEEPALIVE=1 measures that case too (docs/deploy.md has the figures).
+describe("hot reload: a new .wasm through nginx -s reload, under load (NGINX + ngx_wasm_module)", () => {
+  const stack = new Stack("hot-reload-ngx-wasm");
+  const PRICE_V1 = 10;
+  const PRICE_V2 = 21;
+  let n: NgxWasm;
+  let load: Load;
+  const config = (price: number) => pluginConfig({ mints: [{ url: "http://127.0.0.1:9", cluster: "mint" }], price });
+
+  before(async () => {
+    const backend = stack.add(await new Backend().start());
+    const v1 = join(stack.dir, "paygress-v1.wasm");
+    writeFileSync(v1, versionedWasm(readFileSync(WASM), "v1"));
+    n = await startNgx({ stack, mintPort: 9, backendPort: backend.port, pluginConfig: config(PRICE_V1) }, "ngx-wasm-reload", v1);
+    load = new Load(`${n.url}/premium`, new Map([[PRICE_V1, "v1"], [PRICE_V2, "v2"]]),
+      process.env.PAYGRESS_RELOAD_KEEPALIVE ? {} : { connection: "close" });
+  });
+  after(async () => {
+    await load?.stop();
+    await stack.stop();
+  });
+  onFailureDump(stack);
+
+  it("switches to v2 (new .wasm, new price) with no failed request and the same master", async (t) => {
+    const pid = n.proc.child.pid;
+    load.start(6, 200000, 60000);
+    await load.until("500 responses from v1", () => load.count("v1") >= 500, 20000);
+    const v2 = join(stack.dir, "paygress-v2.wasm");
+    writeFileSync(v2, versionedWasm(readFileSync(WASM), "v2"));
+    n.writeConf(config(PRICE_V2), v2);
+    const started = Date.now();
+    n.reload();
+    await load.until("v2 serving", () => load.lastAre("v2", 200), 20000);
+    const switchMs = Date.now() - started;
+    const mark = load.total;
+    await load.until("300 more responses", () => load.total >= mark + 300, 20000);
+    await load.stop();
+    console.log(`ngx-wasm hot-reload counts: ${JSON.stringify({ total: load.total, ...Object.fromEntries(load.counts), switchMs, keepAlive: !!process.env.PAYGRESS_RELOAD_KEEPALIVE })}`);
+    assert.ok(load.lastAre("v2", 300), "after the switch only v2 answers");
+    assert.ok(n.proc.running, "the master still runs");
+    assert.equal(n.proc.child.pid, pid, "same master process (no restart)");
+    assert.equal(load.count("failed"), 0, `failed requests: ${load.failures.join(" | ")}`);
+    t.diagnostic(`v1->v2 switch in ${switchMs} ms`);
   });
 });

@@ -1,7 +1,8 @@
 // A closed loop of concurrent unpaid requests that counts every response by the price of the 402
 // it got (each price names a deployed version); anything else is a failure. Used to measure hot
 // reloads: plain Envoy's watched ECDS file (test/e2e/hot-reload.test.ts) and Istio's push of a
-// changed WasmPlugin (test/e2e/istio.test.ts).
+// changed WasmPlugin (test/e2e/istio.test.ts), NGINX + ngx_wasm_module through nginx -s reload
+// (test/e2e/ngx-wasm.test.ts).
 import { sleep } from "./procs.ts";
 
 /** Appends a custom section naming the version, so v1 and v2 are different modules (new VM). */
@@ -24,7 +25,8 @@ export class Load {
   /** Outcomes in arrival order (bounded), to see the switch-over. */
   recent: string[] = [];
 
-  constructor(readonly url: string, readonly prices: Map<number, string>) {}
+  /** `headers`: e.g. {connection: "close"} for a new connection per request. */
+  constructor(readonly url: string, readonly prices: Map<number, string>, readonly headers: Record<string, string> = {}) {}
 
   start(concurrency: number, maxRequests: number, maxMs: number): void {
     const deadline = Date.now() + maxMs;
@@ -39,14 +41,15 @@ export class Load {
 
   private async once(): Promise<string> {
     try {
-      const r = await fetch(this.url, { signal: AbortSignal.timeout(5000) });
+      const r = await fetch(this.url, { signal: AbortSignal.timeout(5000), headers: this.headers });
       const text = await r.text();
       if (r.status !== 402) return `fail:status ${r.status}: ${text.slice(0, 120)}`;
       const amount = (JSON.parse(text) as { amount?: number }).amount;
       const v = amount === undefined ? undefined : this.prices.get(amount);
       return v ?? `fail:402 with amount ${amount}`;
     } catch (e) {
-      return `fail:${String(e).slice(0, 120)}`;
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      return `fail:${String(e).slice(0, 80)}${cause ? ` (${cause.code ?? cause.message})` : ""}`;
     }
   }
 
