@@ -588,13 +588,21 @@ function ngxWasmExample(): string {
 function kongConf(): string {
   return `# ${GENERATED}
 # Kong Gateway 3.4+ with Wasm enabled: every <name>.wasm in wasm_filters_path becomes a filter named
-# <name> (paygress.wasm -> "paygress") that filter chains (kong.yml) can use. Not run here.
+# <name> (paygress.wasm -> "paygress") that filter chains (kong.yml) can use. Kong itself is not run
+# here (not obtainable on these machines); the same paygress.wasm runs in ngx_wasm_module, which Kong
+# embeds, in test/e2e/ngx-wasm.test.ts with k8s/ngx-wasm/nginx.conf's generator.
 wasm = on
 wasm_filters_path = /etc/kong/wasm
 # Keep the secrets' environment variables for the NGINX workers (the filter reads them through
 # WASI environ_get). Kong turns nginx_main_<directive> into a main-context directive and takes
 # one value per key, so the second env directive rides in the same value.
 nginx_main_env = ${SECRET_ENV.passKey}; env ${SECRET_ENV.earningsSeed}
+# The earnings counters need a shared key/value zone (shm_kv ${NGX_WASM_SHM_KV.name} in wasm{}; Kong 3.6+
+# spells it nginx_wasm_shm_kv_<name>, 3.4/3.5 nginx_wasm_shm_<name>). Without one the filter traps
+# at its first payment. Filters must run on_request_headers in the access phase (see
+# k8s/ngx-wasm/nginx.conf and docs/deploy.md); ngx_wasm_module added that mode for Kong (its PR #200),
+# which was not checked in a running Kong here.
+nginx_wasm_shm_kv_${NGX_WASM_SHM_KV.name} = ${NGX_WASM_SHM_KV.size}
 declarative_config = /etc/kong/kong.yml
 database = off
 `;
@@ -882,7 +890,8 @@ March 2026); the same Lua API works in any NGINX/OpenResty (see docs/deploy.md).
   files.set("k8s/kong/kong.conf", kongConf());
   files.set("k8s/kong/kong.yml", yamlFile(
     `Kong declarative configuration: a filter chain running paygress.wasm on the demo service's
-routes. The filter name is the .wasm file name in wasm_filters_path (kong.conf). Not run here.`,
+routes. The filter name is the .wasm file name in wasm_filters_path (kong.conf). Kong is not run here;
+ngx_wasm_module, which it embeds, is (test/e2e/ngx-wasm.test.ts).`,
     [kongDeclarative()],
   ));
 

@@ -7,6 +7,7 @@
 // died on a signal during the whole file.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { get as httpGet } from "node:http";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -112,6 +113,53 @@ describe("NGINX + ngx_wasm_module: what is particular to this host", () => {
       assert.equal(line, "402 Payment Required");
       const free = await fetch(`${n.url}/free/x`);
       assert.equal(free.status, 200);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it("forwards what a filter replaces, but not a removed request header or a replaced :path", async () => {
+    // A raw proxy-wasm module (wat2wasm, like the stats-tags probe in hot-reload.test.ts) that, in
+    // on_request_headers, replaces :path and cookie and removes x-cashu: what reaches the upstream
+    // is the host fact the gate's credential stripping has to live with (docs/deploy.md).
+    const wat = `(module
+  (import "env" "proxy_replace_header_map_value" (func $replace (param i32 i32 i32 i32 i32) (result i32)))
+  (import "env" "proxy_remove_header_map_value" (func $remove (param i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) ":path") (data (i32.const 32) "/canon/a?x=1") (data (i32.const 64) "x-cashu")
+  (data (i32.const 96) "cookie") (data (i32.const 112) "theme=dark")
+  (global $heap (mut i32) (i32.const 4096))
+  (func (export "malloc") (param $n i32) (result i32)
+    (local $p i32) (local.set $p (global.get $heap))
+    (global.set $heap (i32.add (global.get $heap) (local.get $n))) (local.get $p))
+  (func (export "proxy_abi_version_0_2_0"))
+  (func (export "proxy_on_context_create") (param i32 i32))
+  (func (export "proxy_on_vm_start") (param i32 i32) (result i32) (i32.const 1))
+  (func (export "proxy_on_configure") (param i32 i32) (result i32) (i32.const 1))
+  (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
+    (drop (call $replace (i32.const 0) (i32.const 16) (i32.const 5) (i32.const 32) (i32.const 12)))
+    (drop (call $remove (i32.const 0) (i32.const 64) (i32.const 7)))
+    (drop (call $replace (i32.const 0) (i32.const 96) (i32.const 6) (i32.const 112) (i32.const 10)))
+    (i32.const 0))
+  (func (export "proxy_on_response_headers") (param i32 i32 i32) (result i32) (i32.const 0))
+  (func (export "proxy_on_response_body") (param i32 i32 i32) (result i32) (i32.const 0))
+  (func (export "proxy_on_done") (param i32) (result i32) (i32.const 1))
+  (func (export "proxy_on_log") (param i32))
+  (func (export "proxy_on_delete") (param i32)))`;
+    const stack = new Stack("ngx-wasm-headers");
+    try {
+      writeFileSync(join(stack.dir, "mutate.wat"), wat);
+      execFileSync("wat2wasm", [join(stack.dir, "mutate.wat"), "-o", join(stack.dir, "mutate.wasm")]);
+      const backend = stack.add(await new Backend().start());
+      const n = await startNgx({ stack, mintPort: 9, backendPort: backend.port, pluginConfig: {} }, "ngx-wasm-headers", join(stack.dir, "mutate.wasm"));
+      backend.requests.length = 0;
+      const r = await fetch(`${n.url}/orig/path?q=2`, { headers: { "X-Cashu": "cashuBexample", Cookie: "theme=dark; paygress_pass=p1.x" } });
+      assert.equal(r.status, 200);
+      await r.arrayBuffer();
+      const seen = backend.requests.at(-1)!;
+      assert.equal(seen.headers.cookie, "theme=dark", "a replaced request header is forwarded as replaced");
+      assert.equal(seen.headers["x-cashu"], "cashuBexample", "a removed request header still reaches a proxy_pass upstream");
+      assert.equal(seen.url, "/orig/path?q=2", "proxy_pass sends the original request target, not the replaced :path");
     } finally {
       await stack.stop();
     }

@@ -1,7 +1,8 @@
 // build/paygress.wasm must import only what ngx_wasm_module (NGINX's Wasm module, the host inside
-// Kong Gateway) supports, so the same .wasm runs there. ngx_wasm_module cannot be built or run on
-// this machine; its supported host functions are transcribed, with links to the source, in
-// k8s/ngx-wasm/host-abi.json. A failure names each import outside that subset.
+// Kong Gateway) supports, so the same .wasm runs there. Its supported host functions are
+// transcribed, with links to the source, in k8s/ngx-wasm/host-abi.json; test/e2e/ngx-wasm.test.ts
+// runs the module in a real build of it. A failure here names each import outside that subset
+// before any e2e test starts.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
