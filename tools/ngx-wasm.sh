@@ -9,7 +9,8 @@
 #   Wasmtime         the C API library from the PyPI wheel wasmtime==25.0.0 (_libwasmtime.so), the
 #                    headers from the crates.io crate wasmtime-c-api-impl 25.0.0 (fetched by cargo);
 #                    wasmtime/conf.h is generated from conf.h.in with the features the library exports
-#   patches          patches/ngx_wasm_module/*.diff, applied in order (each says why at its top)
+#   patches          patches/ngx_wasm_module/*.diff and patches/nginx/*.diff, applied in order (each
+#                    says why at its top)
 #
 # Result: .cache/ngx-wasm/nginx/sbin/nginx (finds libwasmtime.so through its rpath).
 # Usage: bash tools/ngx-wasm.sh [--print-nginx]   (--print-nginx: the binary's path, builds if needed)
@@ -46,7 +47,7 @@ sha_ok() { [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
 
 stamp_text() {
   echo "$NGINX_DEB_VERSION $NGINX_ORIG_SHA256 $NGINX_DEBIAN_SHA256 $NGX_WASM_COMMIT $WASMTIME_VERSION $WASMTIME_WHEEL_SHA256 $WASMTIME_CRATE_SHA256 $CACHE"
-  cat patches/ngx_wasm_module/*.diff 2>/dev/null | sha256sum | cut -d' ' -f1
+  cat patches/ngx_wasm_module/*.diff patches/nginx/*.diff 2>/dev/null | sha256sum | cut -d' ' -f1
   sed -n '/^# --- build ---/,$p' "$0" | sha256sum | cut -d' ' -f1
 }
 STAMP=$OUT/.paygress-ngx-wasm
@@ -92,6 +93,11 @@ fi
 rm -rf "$WORK/nginx"
 # The checksums above are the trust anchor; the .dsc signature is not checked (no keyring needed).
 dpkg-source --no-check -x "$dsc" "$WORK/nginx" >/dev/null || die "dpkg-source -x failed"
+for p in patches/nginx/*.diff; do
+  [ -e "$p" ] || continue
+  patch -s -p1 -d "$WORK/nginx" < "$p" || die "patch $p does not apply"
+  say "applied $p"
+done
 
 # 2. ngx_wasm_module at the pinned commit.
 rm -rf "$WORK/ngx_wasm_module"

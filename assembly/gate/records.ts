@@ -168,7 +168,21 @@ export class RecordBook {
     if (slot.slot < 0) return false;
     const bytes = r.encode();
     if (bytes == null) return false;
-    const res = this.host.storeShared(this.key(<u32>slot.slot), bytes, slot.cas);
+    const key = this.key(<u32>slot.slot);
+    let res = this.host.storeShared(key, bytes, slot.cas);
+    // Updating our own record with cas 0 means "unconditionally" in Envoy; hosts that take cas 0 as
+    // "only if absent" (ngx_wasm_module) refuse it: read the current cas, and write again if the
+    // slot still holds this payment.
+    for (let attempt = 0; res == StoreResult.CasMismatch && slot.record != null && attempt < 3; attempt++) {
+      if (!this.host.loadShared(key, this.sb)) return false;
+      let cas: u32 = 0;
+      if (this.sb.found) {
+        const cur = PaymentRecord.decode(this.sb.value);
+        if (cur == null || !cur.sameId(r.id)) return false;
+        cas = this.sb.cas;
+      }
+      res = this.host.storeShared(key, bytes, cas);
+    }
     if (res != StoreResult.Ok) return false;
     // Our own later updates of this slot are unconditional (nobody else reuses a live record).
     slot.cas = 0;
