@@ -143,23 +143,14 @@ function getSharedBytes(key: ArrayBuffer, out: SharedBytes): bool {
   return true;
 }
 
+const counterBytes = new SharedBytes();
+
+/** Reads a shared u64 counter (a value of another size counts as not set). False when the host failed. */
 function getShared(key: ArrayBuffer, out: SharedValue): bool {
-  out.found = false;
-  out.value = 0;
-  out.cas = 0;
-  const r = imports.proxy_get_shared_data(changetype<usize>(key), key.byteLength, valuePtr, valueSize, casPtr);
-  if (r == WasmResultValues.NotFound) return true;
-  if (r != WasmResultValues.Ok) return false;
-  const ptr = load<usize>(valuePtr);
-  const size = load<usize>(valueSize);
-  out.cas = load<u32>(casPtr);
-  if (ptr != 0) {
-    if (size == 8) {
-      out.value = load<u64>(ptr);
-      out.found = true;
-    }
-    release(ptr);
-  }
+  if (!getSharedBytes(key, counterBytes)) return false;
+  out.cas = counterBytes.cas;
+  out.found = counterBytes.found && counterBytes.value.length == 8;
+  out.value = out.found ? load<u64>(counterBytes.value.dataStart) : 0;
   return true;
 }
 
