@@ -18,8 +18,11 @@ export interface Challenge {
   locked: boolean;
 }
 
+/** A mint URL as the gate compares it: scheme and host lower case, no trailing slash (the path keeps its case). */
 export function normalizeMintUrl(u: string): string {
-  return u.trim().replace(/\/+$/, "");
+  const t = u.trim().replace(/\/+$/, "");
+  const m = /^([a-z][a-z0-9+.-]*:\/\/[^/]*)(.*)$/i.exec(t);
+  return m ? m[1].toLowerCase() + m[2] : t;
 }
 
 /** Decodes a 402: the X-Cashu header (creqA or creqB), with the JSON body as a cross-check and for the code/route. */

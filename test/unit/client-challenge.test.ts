@@ -68,3 +68,11 @@ describe("client: receipts and passes", () => {
     assert.equal(parsePass("p1.k1.x.r.m"), null);
   });
 });
+
+describe("mint URLs as the gate compares them", () => {
+  it("lower-cases scheme and host, keeps the path, drops trailing slashes", async () => {
+    const { normalizeMintUrl } = await import("../../client/lib/challenge.ts");
+    assert.equal(normalizeMintUrl("HTTPS://Mint.Example.COM/Cashu/"), "https://mint.example.com/Cashu");
+    assert.equal(normalizeMintUrl(" http://127.0.0.1:3338/ "), "http://127.0.0.1:3338");
+  });
+});
